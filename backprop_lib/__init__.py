@@ -1,0 +1,58 @@
+"""backprop_lib: the small numpy package behind the backprop-notebooks series.
+
+One idea per module:
+    activations  sigmoid, tanh, relu, softmax, identity and their derivatives
+    losses       mse, cross-entropy, binary cross-entropy and their gradients
+    network      a fully connected network: forward, backward, step, fit
+    gradcheck    numerical gradients and the relative error
+    datasets     the exam-score data, iris, one-hot encoding
+    mnist        the MNIST loader (local files, cache, verified download)
+    plots        training curves, decision regions, network drawings, digit grids
+    widgets      a learning-rate slider in front of a training function
+    selfcheck    one-line checks for the exercises
+"""
+
+from .activations import (
+    bipolar_sigmoid,
+    bipolar_sigmoid_prime,
+    identity,
+    identity_prime,
+    relu,
+    relu_prime,
+    sigmoid,
+    sigmoid_prime,
+    sigmoid_prime_from_a,
+    softmax,
+    softmax_backward,
+    softmax_jacobian,
+    tanh,
+    tanh_prime,
+)
+from .datasets import ExamData, load_exam, load_iris_data, one_hot
+from .gradcheck import (
+    gradient_check,
+    network_numerical_gradients,
+    numerical_gradient,
+    relative_error,
+)
+from .losses import (
+    binary_cross_entropy,
+    binary_cross_entropy_grad,
+    cross_entropy,
+    cross_entropy_grad,
+    mse,
+    mse_grad,
+)
+from .mnist import MNISTNotFoundError, load_mnist
+from .network import History, Network, TrainingDivergedWarning
+from .plots import (
+    draw_network,
+    plot_confusion_matrix,
+    plot_decision_boundary,
+    plot_history,
+    plot_images,
+)
+from .selfcheck import check, check_exercise
+from .widgets import lr_slider
+
+__version__ = "0.1.0"

@@ -1,0 +1,360 @@
+"""A fully connected network with forward and backward passes, in plain numpy.
+
+Shapes, one sample per row (the convention of the whole series):
+    X: (n_samples, n_features)        a[0] = X
+    W[l]: (size of layer l, size of layer l+1)   b[l]: (size of layer l+1,)
+    z[l] = a[l] @ W[l] + b[l]         a[l+1] = f(z[l])
+Python counts from 0, the text from 1: W[0] is the text's W1, z[0] its z2, and so on.
+"""
+
+from __future__ import annotations
+
+import copy
+import warnings
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from .activations import get_activation, softmax_backward
+from .checks import as_matrix, positive_int, positive_number, same_rows
+from .losses import check_targets, get_loss
+
+# (output activation, loss) pairs whose combined gradient ∂L/∂z is simply (a - y) / n:
+# the f'(z) of the output cancels against the loss's denominator.
+CANCELLING_PAIRS = {("softmax", "cross_entropy"), ("sigmoid", "binary_cross_entropy")}
+
+
+class TrainingDivergedWarning(UserWarning):
+    """Training stopped because the loss became NaN/inf or grew far past its start."""
+
+
+@dataclass
+class History:
+    """What happened during fit: one entry per epoch (loss, accuracy, validation)."""
+
+    lr: float
+    loss: list = field(default_factory=list)
+    accuracy: list = field(default_factory=list)
+    val_loss: list = field(default_factory=list)
+    val_accuracy: list = field(default_factory=list)
+    diverged_at: int | None = None  # epoch (1-based) in which training diverged
+    diverged_step: int | None = None  # step (1-based, counted over all epochs)
+
+    @property
+    def diverged(self) -> bool:
+        """True if training was stopped because it diverged."""
+        return self.diverged_at is not None
+
+
+class Network:
+    """A fully connected network, e.g. ``Network([2, 3, 1], hidden="sigmoid", output="sigmoid",
+    loss="mse", seed=0)``.
+
+    init: "auto" (He for relu hidden layers, Xavier otherwise), "he", "xavier",
+    "normal" (N(0, init_scale²), default scale 1) or "uniform" (U(-init_scale,
+    init_scale), default 0.5). Biases start at 0; bias=False keeps them at 0 for good.
+    """
+
+    def __init__(self, sizes, hidden: str = "sigmoid", output: str = "sigmoid",
+                 loss: str = "mse", *, seed: int | None = 0, init: str = "auto",
+                 init_scale: float | None = None, bias: bool = True, dtype=np.float64):
+        if isinstance(sizes, (str, bytes)) or not hasattr(sizes, "__len__") or len(sizes) < 2:
+            raise ValueError(
+                f"sizes must list the layer sizes from input to output, at least two, "
+                f"e.g. [2, 3, 1]; got {sizes!r}"
+            )
+        self.sizes = [positive_int(n, "every layer size") for n in sizes]
+        self.hidden, self.output, self.loss_name = hidden, output, loss
+        self._f_hidden = get_activation(hidden)
+        self._f_output = get_activation(output)
+        if hidden == "softmax":
+            raise ValueError("softmax belongs to the output layer; use sigmoid, tanh or relu "
+                             "for the hidden layers")
+        self._loss, self._loss_grad = get_loss(loss)
+        if loss == "cross_entropy" and output != "softmax":
+            raise ValueError("cross_entropy expects probabilities that sum to 1: use "
+                             "output='softmax' with it (or loss='binary_cross_entropy' for one "
+                             "sigmoid output)")
+        self.dtype = np.dtype(dtype)
+        if self.dtype not in (np.float32, np.float64):
+            raise TypeError(f"dtype must be np.float32 or np.float64, got {dtype!r}")
+        self.use_bias = bool(bias)
+        self.rng = np.random.default_rng(seed)
+        self.W = [self._init_weights(n_in, n_out, init, init_scale)
+                  for n_in, n_out in zip(self.sizes[:-1], self.sizes[1:])]
+        self.b = [np.zeros(n_out, dtype=self.dtype) for n_out in self.sizes[1:]]
+        self.z: list[np.ndarray] = []
+        self.a: list[np.ndarray] = []
+        self.delta: list[np.ndarray] = []
+
+    def __repr__(self) -> str:
+        return (f"Network({self.sizes}, hidden={self.hidden!r}, output={self.output!r}, "
+                f"loss={self.loss_name!r})")
+
+    # ---- parameters ---------------------------------------------------------------
+    def _init_weights(self, n_in: int, n_out: int, init: str, scale: float | None):
+        """Draw one weight matrix of shape (n_in, n_out)."""
+        if init == "auto":
+            init = "he" if self.hidden == "relu" else "xavier"
+        if init == "he":
+            W = self.rng.normal(0.0, np.sqrt(2.0 / n_in), (n_in, n_out))
+        elif init == "xavier":
+            W = self.rng.normal(0.0, np.sqrt(2.0 / (n_in + n_out)), (n_in, n_out))
+        elif init == "normal":
+            W = self.rng.normal(0.0, 1.0 if scale is None else scale, (n_in, n_out))
+        elif init == "uniform":
+            s = 0.5 if scale is None else scale
+            W = self.rng.uniform(-s, s, (n_in, n_out))
+        else:
+            raise ValueError(f"unknown init {init!r}; choose auto, he, xavier, normal or uniform")
+        return W.astype(self.dtype)
+
+    def set_weights(self, W, b=None) -> None:
+        """Load weights (and biases) by hand, e.g. those of a worked example; shapes are checked."""
+        if len(W) != len(self.W):
+            raise ValueError(f"this network has {len(self.W)} weight matrices, got {len(W)}")
+        new_W = []
+        for l, (old, w) in enumerate(zip(self.W, W)):
+            w = np.array(w, dtype=self.dtype)
+            if w.shape != old.shape:
+                raise ValueError(
+                    f"W[{l}] connects {old.shape[0]} units to {old.shape[1]}, so it must have "
+                    f"shape {old.shape} (rows = from, columns = to); got {w.shape}")
+            new_W.append(w)
+        new_b = self.b
+        if b is not None:
+            if len(b) != len(self.b):
+                raise ValueError(f"this network has {len(self.b)} bias vectors, got {len(b)}")
+            new_b = []
+            for l, (old, v) in enumerate(zip(self.b, b)):
+                v = np.array(v, dtype=self.dtype).reshape(-1)
+                if v.shape != old.shape:
+                    raise ValueError(f"b[{l}] must have shape {old.shape}, got {v.shape}")
+                new_b.append(v)
+        self.W, self.b = new_W, new_b
+
+    def parameters(self) -> list[np.ndarray]:
+        """All weight matrices then all bias vectors (the arrays themselves, not copies)."""
+        return self.W + self.b
+
+    def copy(self) -> Network:
+        """An independent copy (same weights, same random state)."""
+        return copy.deepcopy(self)
+
+    # ---- forward and backward -------------------------------------------------------
+    def _check_X(self, X) -> np.ndarray:
+        X = as_matrix(X, "X", dtype=self.dtype)
+        if X.shape[1] != self.sizes[0]:
+            raise ValueError(
+                f"X has {X.shape[1]} features (columns) but the network's input layer has "
+                f"{self.sizes[0]} units: X must have shape (n_samples, {self.sizes[0]})")
+        return X
+
+    def _check_XY(self, X, Y) -> tuple[np.ndarray, np.ndarray]:
+        X = self._check_X(X)
+        Y = check_targets(Y, self.sizes[-1], self.loss_name, dtype=self.dtype)
+        same_rows(X, Y, "X", "y")
+        return X, Y
+
+    def _forward(self, X: np.ndarray) -> np.ndarray:
+        """Forward pass on checked data, keeping every z and a."""
+        self.a, self.z = [X], []
+        for l, (W, b) in enumerate(zip(self.W, self.b)):
+            f = self._f_output[0] if l == len(self.W) - 1 else self._f_hidden[0]
+            self.z.append(self.a[-1] @ W + b)
+            self.a.append(f(self.z[-1]))
+        return self.a[-1]
+
+    def forward(self, X) -> np.ndarray:
+        """Return the output for X (n_samples, n_inputs); keeps self.z and self.a for teaching."""
+        return self._forward(self._check_X(X))
+
+    def predict(self, X) -> np.ndarray:
+        """The network's output activations for X, shape (n_samples, n_outputs)."""
+        return self.forward(X)
+
+    def classify(self, X) -> np.ndarray:
+        """Class labels: the argmax of several outputs, or a threshold on a single one."""
+        A = self.forward(X)
+        if A.shape[1] > 1:
+            return A.argmax(axis=1)
+        threshold = 0.0 if self.output in ("tanh", "bipolar_sigmoid", "identity") else 0.5
+        return (A[:, 0] > threshold).astype(int)
+
+    def _output_delta(self, A: np.ndarray, Y: np.ndarray) -> np.ndarray:
+        """δ of the output layer: ∂L/∂z for the last z."""
+        if (self.output, self.loss_name) in CANCELLING_PAIRS:
+            return (A - Y) / A.shape[0]
+        grad_A = self._loss_grad(A, Y)
+        if self.output == "softmax":
+            return softmax_backward(A, grad_A)
+        return grad_A * self._f_output[1](self.z[-1])
+
+    def _backward(self, X: np.ndarray, Y: np.ndarray):
+        """Backprop on checked data: returns (dW, db, loss, output)."""
+        A = self._forward(X)
+        delta = self._output_delta(A, Y)
+        dW, db, self.delta = [None] * len(self.W), [None] * len(self.W), [None] * len(self.W)
+        for l in range(len(self.W) - 1, -1, -1):
+            if l < len(self.W) - 1:
+                delta = (delta @ self.W[l + 1].T) * self._f_hidden[1](self.z[l])
+            self.delta[l] = delta
+            dW[l] = self.a[l].T @ delta
+            db[l] = delta.sum(axis=0)
+        return dW, db, self._loss(A, Y), A
+
+    def backward(self, X, Y) -> tuple[list[np.ndarray], list[np.ndarray]]:
+        """Gradients (dW, db) of the loss on (X, Y), same shapes as (W, b); keeps self.delta."""
+        dW, db, _, _ = self._backward(*self._check_XY(X, Y))
+        return dW, db
+
+    def loss(self, X, Y) -> float:
+        """The loss of the network on (X, Y) (a mean over the samples)."""
+        X, Y = self._check_XY(X, Y)
+        return self._loss(self._forward(X), Y)
+
+    def step(self, dW, db, lr: float) -> None:
+        """One gradient-descent step: W ← W - lr·dW, b ← b - lr·db."""
+        lr = positive_number(lr, "the learning rate lr")
+        for l in range(len(self.W)):
+            self.W[l] -= lr * dW[l]
+            if self.use_bias:
+                self.b[l] -= lr * db[l]
+
+    def train_step(self, X, Y, lr: float) -> float:
+        """Backward pass and one step on (X, Y); returns the loss before the step."""
+        dW, db, loss, _ = self._backward(*self._check_XY(X, Y))
+        self.step(dW, db, lr)
+        return loss
+
+    # ---- training ---------------------------------------------------------------------
+    def fit(self, X, Y, *, lr: float, epochs: int, batch_size: int | None = None,
+            shuffle: bool = True, validation_data=None, progress: bool = False,
+            blas_threads: int | None = 1, divergence_factor: float = 1e3) -> History:
+        """Train with gradient descent and return a History of loss and accuracy per epoch.
+
+        batch_size None = full batch, 1 = one sample at a time (online), else mini-batches.
+        Training stops with one TrainingDivergedWarning if the loss becomes NaN/inf or
+        exceeds divergence_factor × its first value. blas_threads=1 is fastest for the
+        small matrices of this series on a 2-core machine (None leaves BLAS alone).
+        """
+        X, Y = self._check_XY(X, Y)
+        lr = positive_number(lr, "the learning rate lr")
+        epochs = positive_int(epochs, "epochs")
+        n = X.shape[0]
+        batch_size = n if batch_size is None else min(positive_int(batch_size, "batch_size"), n)
+        val = None
+        if validation_data is not None:
+            if len(validation_data) != 2:
+                raise ValueError("validation_data must be a pair (X_val, y_val)")
+            val = self._check_XY(*validation_data)
+        history = History(lr=lr)
+        with _blas_threads(blas_threads), np.errstate(all="ignore"):
+            self._run_epochs(X, Y, lr, epochs, batch_size, shuffle, val, progress,
+                             divergence_factor, history)
+        return history
+
+    def _run_epochs(self, X, Y, lr, epochs, batch_size, shuffle, val, progress,
+                    divergence_factor, history) -> None:
+        """The training loop of fit, on checked data."""
+        n, step, first_loss = X.shape[0], 0, None
+        kind = _target_kind(Y)
+        for epoch in _epoch_range(epochs, progress):
+            order = self.rng.permutation(n) if shuffle else np.arange(n)
+            total_loss, correct = 0.0, 0
+            for start in range(0, n, batch_size):
+                idx = order[start:start + batch_size]
+                Xb, Yb = (X, Y) if batch_size == n and not shuffle else (X[idx], Y[idx])
+                dW, db, loss, A = self._backward(Xb, Yb)
+                step += 1
+                first_loss = loss if first_loss is None else first_loss
+                if not np.isfinite(loss) or loss > divergence_factor * max(first_loss, 1e-8):
+                    _record_divergence(history, epoch + 1, step, loss, lr)
+                    return
+                self.step(dW, db, lr)
+                total_loss += loss * len(idx)
+                correct += _count_correct(A, Yb, kind)
+            history.loss.append(total_loss / n)
+            if kind is not None:
+                history.accuracy.append(correct / n)
+            if val is not None:
+                A_val = self._forward(val[0])
+                history.val_loss.append(self._loss(A_val, val[1]))
+                if kind is not None:
+                    history.val_accuracy.append(_count_correct(A_val, val[1], kind) / len(A_val))
+
+    def accuracy(self, X, y) -> float:
+        """Fraction of samples classified right; y may be labels (n,) or one-hot (n, k)."""
+        y = np.asarray(y)
+        labels = y.argmax(axis=1) if y.ndim == 2 and y.shape[1] > 1 else y.reshape(-1)
+        if self.output in ("tanh", "bipolar_sigmoid") and y.ndim == 2 and y.shape[1] == 1:
+            labels = (labels > 0).astype(int)
+        predicted = self.classify(X)
+        same_rows(predicted.reshape(-1, 1), labels.reshape(-1, 1), "X", "y")
+        return float(np.mean(predicted == labels))
+
+
+# ---- helpers of fit -------------------------------------------------------------------
+def _target_kind(Y: np.ndarray) -> str | None:
+    """What accuracy means for these targets: one-hot, 0/1, ±1, or nothing (regression)."""
+    if Y.shape[1] > 1:
+        one_hot = np.all((Y == 0) | (Y == 1)) and np.all(Y.sum(axis=1) == 1)
+        return "one_hot" if one_hot else None
+    values = set(np.unique(Y).tolist())
+    if values <= {0.0, 1.0}:
+        return "binary"
+    if values <= {-1.0, 1.0}:
+        return "bipolar"
+    return None
+
+
+def _count_correct(A: np.ndarray, Y: np.ndarray, kind: str | None) -> int:
+    """How many rows of A are classified as their target says."""
+    if kind == "one_hot":
+        return int(np.sum(A.argmax(axis=1) == Y.argmax(axis=1)))
+    if kind == "binary":
+        return int(np.sum((A > 0.5) == (Y > 0.5)))
+    if kind == "bipolar":
+        return int(np.sum((A > 0) == (Y > 0)))
+    return 0
+
+
+def _record_divergence(history: History, epoch: int, step: int, loss: float, lr: float):
+    """Mark the history as diverged and warn once, in plain words."""
+    history.diverged_at, history.diverged_step = epoch, step
+    what = "became NaN or infinite" if not np.isfinite(loss) else f"grew to {loss:.3g}"
+    warnings.warn(
+        f"Training diverged in epoch {epoch} (step {step}): the loss {what}. "
+        f"Training was stopped; the learning rate {lr:g} is probably too large, try a "
+        f"smaller one.",
+        TrainingDivergedWarning,
+        stacklevel=4,
+    )
+
+
+def _epoch_range(epochs: int, progress: bool):
+    """range(epochs), with a progress bar if asked for."""
+    if not progress:
+        return range(epochs)
+    from tqdm.auto import trange
+
+    return trange(epochs, desc="epochs")
+
+
+class _blas_threads:
+    """Context manager: limit BLAS to n threads (faster for small matrices), if possible."""
+
+    def __init__(self, n: int | None):
+        self.n, self.limiter = n, None
+
+    def __enter__(self):
+        if self.n is not None:
+            from threadpoolctl import threadpool_limits
+
+            self.limiter = threadpool_limits(limits=self.n, user_api="blas")
+        return self
+
+    def __exit__(self, *exc):
+        if self.limiter is not None:
+            self.limiter.restore_original_limits()
+        return False
