@@ -8,7 +8,7 @@ rounding error of f swamps the difference for small h.
 
 from __future__ import annotations
 
-from typing import Callable
+from collections.abc import Callable
 
 import numpy as np
 

@@ -138,7 +138,7 @@ LOSSES = {
 
 
 def get_loss(name: str):
-    """Return the unchecked (loss, loss_grad) pair for a loss name, or raise with the valid names."""
+    """The unchecked (loss, loss_grad) pair for a loss name; raises with the valid names."""
     if not isinstance(name, str):
         raise TypeError(f"a loss is given by its name, e.g. 'mse', got {name!r}")
     if name not in LOSSES:

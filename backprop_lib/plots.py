@@ -43,9 +43,9 @@ def plot_history(history, ax=None, title: str | None = None):
         ax.legend(loc="upper right")
     if history.diverged:
         ax.axvline(history.diverged_at, color="red", ls=":")
-        ax.text(0.5, 0.5, f"diverged in epoch {history.diverged_at}\n(learning rate {history.lr:g})",
-                transform=ax.transAxes, ha="center", va="center", color="red", fontsize=13,
-                bbox={"facecolor": "white", "edgecolor": "red"})
+        message = f"diverged in epoch {history.diverged_at}\n(learning rate {history.lr:g})"
+        ax.text(0.5, 0.5, message, transform=ax.transAxes, ha="center", va="center",
+                color="red", fontsize=13, bbox={"facecolor": "white", "edgecolor": "red"})
     ax.set_title(title if title is not None else f"learning rate {history.lr:g}")
     return fig
 
@@ -90,7 +90,8 @@ def draw_network(sizes, W=None, b=None, ax=None, *, layer_names=None, unit_names
     unit_names: optional list (per layer) of lists of labels for the units.
     """
     if max(sizes) > 12:
-        raise ValueError(f"draw_network is for small networks (at most 12 units a layer), got {sizes}")
+        raise ValueError(f"draw_network is for small networks (at most 12 units a layer), "
+                         f"got {sizes}")
     if W is not None:
         for l, w in enumerate(W):
             if np.shape(w) != (sizes[l], sizes[l + 1]):
@@ -138,7 +139,8 @@ def plot_images(images, titles=None, *, ncols: int = 10, cmap: str = "gray_r",
         raise ValueError(f"images must have shape (n, height, width), got {images.shape}")
     n = len(images)
     nrows = int(np.ceil(n / ncols))
-    fig, axes = plt.subplots(nrows, min(ncols, n), figsize=(size * min(ncols, n), size * nrows * 1.15),
+    ncols = min(ncols, n)
+    fig, axes = plt.subplots(nrows, ncols, figsize=(size * ncols, size * nrows * 1.15),
                              squeeze=False)
     for k, ax in enumerate(axes.ravel()):
         ax.axis("off")

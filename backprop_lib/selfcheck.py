@@ -6,31 +6,46 @@ check_exercise tells "not attempted yet" apart from "wrong" and "correct".
 
 from __future__ import annotations
 
-from typing import Callable
+from collections.abc import Callable
 
 import numpy as np
 
+_last_passed = False
 
-def check(name: str, got, expected, *, rtol: float = 1e-6, atol: float = 1e-9) -> bool:
-    """Print whether `got` matches `expected` (numbers or arrays) and return True if so."""
+
+def check(name: str, got, expected, *, rtol: float = 1e-6, atol: float = 1e-9) -> None:
+    """Print one line saying whether `got` matches `expected` (numbers or arrays).
+
+    It prints rather than returns, so the last line of a notebook cell shows no stray
+    True/False; passed() tells a test whether the last check succeeded.
+    """
+    global _last_passed
+    _last_passed = False
     got_arr, exp_arr = np.asarray(got, dtype=float), np.asarray(expected, dtype=float)
     if got_arr.shape != exp_arr.shape:
         print(f"❌ {name}: expected shape {exp_arr.shape}, got shape {got_arr.shape}")
-        return False
+        return
     if np.allclose(got_arr, exp_arr, rtol=rtol, atol=atol):
         print(f"✅ {name}: correct")
-        return True
+        _last_passed = True
+        return
     with np.printoptions(precision=6, suppress=True):
         print(f"❌ {name}: expected {exp_arr}, got {got_arr}")
-    return False
 
 
-def check_exercise(name: str, fn: Callable, args: tuple, expected, **tolerances) -> bool:
+def check_exercise(name: str, fn: Callable, args: tuple, expected, **tolerances) -> None:
     """Call fn(*args) and check the result; a NotImplementedError means 'not attempted yet'."""
+    global _last_passed
     try:
         got = fn(*args)
     except NotImplementedError:
+        _last_passed = False
         print(f"⏳ {name}: not attempted yet. Replace `raise NotImplementedError` with your "
               f"code, run that cell, then run this one again.")
-        return False
-    return check(name, got, expected, **tolerances)
+        return
+    check(name, got, expected, **tolerances)
+
+
+def passed() -> bool:
+    """True if the most recent check or check_exercise succeeded (for tests and scripts)."""
+    return _last_passed

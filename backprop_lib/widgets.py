@@ -8,7 +8,7 @@ Pattern for notebooks (it also works under nbval, where no browser is there):
 from __future__ import annotations
 
 import math
-from typing import Callable
+from collections.abc import Callable
 
 
 def lr_slider(train_and_plot: Callable[[float], object], lr: float = 0.1,

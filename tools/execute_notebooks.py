@@ -28,7 +28,7 @@ def execute(path: Path) -> float:
                                  "language": "python"}
     client = NotebookClient(nb, timeout=600, kernel_name="python3",
                             resources={"metadata": {"path": str(path.parent)}},
-                            store_widget_state=False)
+                            store_widget_state=True)  # needed by Output widgets; dropped below
     start = time.perf_counter()
     client.execute()
     seconds = time.perf_counter() - start
