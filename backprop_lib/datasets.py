@@ -62,8 +62,15 @@ def one_hot(y, n_classes: int | None = None) -> np.ndarray:
     if y.ndim != 1:
         raise ValueError(f"one_hot expects labels of shape (n_samples,), got {y.shape}; "
                          f"are they one-hot encoded already?")
-    if y.size and not (np.issubdtype(y.dtype, np.integer) or np.all(np.mod(y, 1) == 0)):
+    if y.dtype.kind not in "biuf":  # bool, int, unsigned int, float
+        raise TypeError(f"one_hot expects whole-number class labels 0, 1, 2, ..., got an array "
+                        f"of dtype {y.dtype}; map names to numbers first, e.g. with "
+                        f"np.unique(y, return_inverse=True)")
+    if y.dtype.kind == "f" and not (np.all(np.isfinite(y)) and np.all(np.mod(y, 1) == 0)):
         raise ValueError("one_hot expects whole-number class labels 0, 1, 2, ...")
+    if y.size == 0 and n_classes is None:
+        raise ValueError("one_hot got no labels: pass n_classes so it knows how many columns "
+                         "to make, e.g. one_hot(y, 10)")
     y = y.astype(int)
     if y.size and y.min() < 0:
         raise ValueError(f"class labels must be 0 or more, found {y.min()}")

@@ -32,6 +32,11 @@ def check_targets(Y, n_outputs: int, loss: str, dtype=None) -> np.ndarray:
             f"with one output: use y.reshape(-1, 1)"
         )
     Y = as_matrix(Y, "y", dtype=dtype)
+    if Y.shape[1] == 1 and n_outputs > 1:
+        raise ValueError(
+            f"y has shape {Y.shape}, one label per row, but the output layer has {n_outputs} "
+            f"units: one-hot encode the labels first, e.g. one_hot(y, {n_outputs})"
+        )
     if Y.shape[1] != n_outputs:
         raise ValueError(
             f"y has shape {Y.shape}, so {Y.shape[1]} columns, but the output layer has "

@@ -71,6 +71,12 @@ class Network:
             raise ValueError("softmax belongs to the output layer; use sigmoid, tanh or relu "
                              "for the hidden layers")
         self._loss, self._loss_grad = get_loss(loss)
+        if output == "softmax" and self.sizes[-1] < 2:
+            raise ValueError("a softmax over one output unit is always 1 and cannot learn: use "
+                             "output='sigmoid' for one output, or one output unit per class")
+        if loss == "binary_cross_entropy" and output not in ("sigmoid", "softmax"):
+            raise ValueError("binary_cross_entropy needs outputs between 0 and 1: use "
+                             "output='sigmoid' with it")
         if loss == "cross_entropy" and output != "softmax":
             raise ValueError("cross_entropy expects probabilities that sum to 1: use "
                              "output='softmax' with it (or loss='binary_cross_entropy' for one "
@@ -178,7 +184,7 @@ class Network:
         A = self.forward(X)
         if A.shape[1] > 1:
             return A.argmax(axis=1)
-        threshold = 0.0 if self.output in ("tanh", "bipolar_sigmoid", "identity") else 0.5
+        threshold = 0.0 if self.output in ("tanh", "bipolar_sigmoid") else 0.5
         return (A[:, 0] > threshold).astype(int)
 
     def _output_delta(self, A: np.ndarray, Y: np.ndarray) -> np.ndarray:
@@ -215,7 +221,10 @@ class Network:
 
     def step(self, dW, db, lr: float) -> None:
         """One gradient-descent step: W ← W - lr·dW, b ← b - lr·db."""
-        lr = positive_number(lr, "the learning rate lr")
+        self._step(dW, db, positive_number(lr, "the learning rate lr"))
+
+    def _step(self, dW, db, lr: float) -> None:
+        """step with a learning rate already checked (fit calls it on every batch)."""
         for l in range(len(self.W)):
             self.W[l] -= lr * dW[l]
             if self.use_bias:
@@ -234,8 +243,8 @@ class Network:
         """Train with gradient descent and return a History of loss and accuracy per epoch.
 
         batch_size None = full batch, 1 = one sample at a time (online), else mini-batches.
-        Training stops with one TrainingDivergedWarning if the loss becomes NaN/inf or
-        exceeds divergence_factor × its first value. blas_threads=1 is fastest for the
+        Training stops with one TrainingDivergedWarning if the loss becomes NaN/inf, or if
+        an epoch's mean loss exceeds divergence_factor × the loss before training. blas_threads=1 is fastest for the
         small matrices of this series on a 2-core machine (None leaves BLAS alone).
         """
         X, Y = self._check_XY(X, Y)
@@ -257,8 +266,9 @@ class Network:
     def _run_epochs(self, X, Y, lr, epochs, batch_size, shuffle, val, progress,
                     divergence_factor, history) -> None:
         """The training loop of fit, on checked data."""
-        n, step, first_loss = X.shape[0], 0, None
+        n, step = X.shape[0], 0
         kind = _target_kind(Y)
+        start_loss = self._loss(self._forward(X), Y)  # what "grew too far" is measured against
         for epoch in _epoch_range(epochs, progress):
             order = self.rng.permutation(n) if shuffle else np.arange(n)
             total_loss, correct = 0.0, 0
@@ -267,13 +277,15 @@ class Network:
                 Xb, Yb = (X, Y) if batch_size == n and not shuffle else (X[idx], Y[idx])
                 dW, db, loss, A = self._backward(Xb, Yb)
                 step += 1
-                first_loss = loss if first_loss is None else first_loss
-                if not np.isfinite(loss) or loss > divergence_factor * max(first_loss, 1e-8):
+                if not np.isfinite(loss):
                     _record_divergence(history, epoch + 1, step, loss, lr)
                     return
-                self.step(dW, db, lr)
+                self._step(dW, db, lr)
                 total_loss += loss * len(idx)
                 correct += _count_correct(A, Yb, kind)
+            if total_loss / n > divergence_factor * max(start_loss, 1e-8):
+                _record_divergence(history, epoch + 1, step, total_loss / n, lr)
+                return
             history.loss.append(total_loss / n)
             if kind is not None:
                 history.accuracy.append(correct / n)
@@ -284,14 +296,22 @@ class Network:
                     history.val_accuracy.append(_count_correct(A_val, val[1], kind) / len(A_val))
 
     def accuracy(self, X, y) -> float:
-        """Fraction of samples classified right; y may be labels (n,) or one-hot (n, k)."""
+        """Fraction of samples classified right; y may be labels (n,) or targets like fit's.
+
+        It counts exactly as fit's history does: argmax for several outputs, and for one
+        output a threshold halfway between the two target values (0.5 for 0/1, 0 for ±1).
+        """
+        A = self.forward(X)
         y = np.asarray(y)
-        labels = y.argmax(axis=1) if y.ndim == 2 and y.shape[1] > 1 else y.reshape(-1)
-        if self.output in ("tanh", "bipolar_sigmoid") and y.ndim == 2 and y.shape[1] == 1:
-            labels = (labels > 0).astype(int)
-        predicted = self.classify(X)
-        same_rows(predicted.reshape(-1, 1), labels.reshape(-1, 1), "X", "y")
-        return float(np.mean(predicted == labels))
+        if A.shape[1] > 1 and y.ndim == 1:
+            y = np.eye(A.shape[1])[y.astype(int)]  # labels -> one-hot
+        Y = y.reshape(len(y), -1).astype(float)
+        same_rows(A, Y, "X", "y")
+        kind = _target_kind(Y)
+        if kind is None:
+            raise ValueError("accuracy needs class targets: labels 0..k-1, one-hot rows, or a "
+                             "single column of 0/1 or ±1 values")
+        return _count_correct(A, Y, kind) / len(A)
 
 
 # ---- helpers of fit -------------------------------------------------------------------
@@ -311,11 +331,11 @@ def _target_kind(Y: np.ndarray) -> str | None:
 def _count_correct(A: np.ndarray, Y: np.ndarray, kind: str | None) -> int:
     """How many rows of A are classified as their target says."""
     if kind == "one_hot":
-        return int(np.sum(A.argmax(axis=1) == Y.argmax(axis=1)))
+        return int(np.count_nonzero(A.argmax(axis=1) == Y.argmax(axis=1)))
     if kind == "binary":
-        return int(np.sum((A > 0.5) == (Y > 0.5)))
+        return int(np.count_nonzero((A > 0.5) == (Y > 0.5)))
     if kind == "bipolar":
-        return int(np.sum((A > 0) == (Y > 0)))
+        return int(np.count_nonzero((A > 0) == (Y > 0)))
     return 0
 
 

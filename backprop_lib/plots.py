@@ -44,7 +44,7 @@ def plot_history(history, ax=None, title: str | None = None):
     if history.diverged:
         ax.axvline(history.diverged_at, color="red", ls=":")
         message = f"diverged in epoch {history.diverged_at}\n(learning rate {history.lr:g})"
-        ax.text(0.5, 0.5, message, transform=ax.transAxes, ha="center", va="center",
+        ax.text(0.5, 0.95, message, transform=ax.transAxes, ha="center", va="top",
                 color="red", fontsize=13, bbox={"facecolor": "white", "edgecolor": "red"})
     ax.set_title(title if title is not None else f"learning rate {history.lr:g}")
     return fig
@@ -93,10 +93,20 @@ def draw_network(sizes, W=None, b=None, ax=None, *, layer_names=None, unit_names
         raise ValueError(f"draw_network is for small networks (at most 12 units a layer), "
                          f"got {sizes}")
     if W is not None:
+        if len(W) != len(sizes) - 1:
+            raise ValueError(f"{len(sizes)} layers need {len(sizes) - 1} weight matrices "
+                             f"(one between each pair of layers), got {len(W)}")
         for l, w in enumerate(W):
             if np.shape(w) != (sizes[l], sizes[l + 1]):
                 raise ValueError(f"W[{l}] should have shape {(sizes[l], sizes[l + 1])}, "
                                  f"got {np.shape(w)}")
+    if b is not None:
+        if len(b) != len(sizes) - 1:
+            raise ValueError(f"{len(sizes)} layers need {len(sizes) - 1} bias vectors "
+                             f"(one per layer after the input), got {len(b)}")
+        for l, v in enumerate(b):
+            if np.size(v) != sizes[l + 1]:
+                raise ValueError(f"b[{l}] should have {sizes[l + 1]} entries, got {np.size(v)}")
     fig, ax = _axes(ax, figsize=(2.6 * len(sizes) + 1, 1.0 * max(sizes) + 2))
     pos = [[(l, (n - 1) / 2 - i) for i in range(n)] for l, n in enumerate(sizes)]
     for l in range(len(sizes) - 1):
@@ -114,7 +124,8 @@ def draw_network(sizes, W=None, b=None, ax=None, *, layer_names=None, unit_names
             name = unit_names[l][i] if unit_names is not None else ""
             ax.text(x, y, name, ha="center", va="center", fontsize=8, zorder=4)
             if b is not None and l > 0:
-                ax.text(x, y - 0.3, f"b={b[l - 1][i]:.{precision}f}", ha="center", va="top",
+                bias = np.ravel(b[l - 1])[i]  # b[l - 1] may be (n,) or a column (n, 1)
+                ax.text(x, y - 0.3, f"b={bias:.{precision}f}", ha="center", va="top",
                         fontsize=7, color="C3", zorder=4)
     names = layer_names or (["input"] + ["hidden"] * (len(sizes) - 2) + ["output"])
     for l, name in enumerate(names):
@@ -135,8 +146,9 @@ def plot_images(images, titles=None, *, ncols: int = 10, cmap: str = "gray_r",
     symmetric=True centres the colour scale on 0 (for weights: red +, blue -).
     """
     images = np.asarray(images)
-    if images.ndim != 3:
-        raise ValueError(f"images must have shape (n, height, width), got {images.shape}")
+    if images.ndim != 3 or len(images) == 0:
+        raise ValueError(f"images must have shape (n, height, width) with n >= 1, got "
+                         f"{images.shape}; for one image use image[None]")
     n = len(images)
     nrows = int(np.ceil(n / ncols))
     ncols = min(ncols, n)

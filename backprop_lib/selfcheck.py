@@ -21,7 +21,16 @@ def check(name: str, got, expected, *, rtol: float = 1e-6, atol: float = 1e-9) -
     """
     global _last_passed
     _last_passed = False
-    got_arr, exp_arr = np.asarray(got, dtype=float), np.asarray(expected, dtype=float)
+    exp_arr = np.asarray(expected, dtype=float)
+    if got is None:
+        print(f"❌ {name}: got None; does your function end with `return ...`?")
+        return
+    try:
+        got_arr = np.asarray(got, dtype=float)
+    except (TypeError, ValueError):
+        print(f"❌ {name}: expected a number or an array of numbers, got {type(got).__name__} "
+              f"{got!r:.60}")
+        return
     if got_arr.shape != exp_arr.shape:
         print(f"❌ {name}: expected shape {exp_arr.shape}, got shape {got_arr.shape}")
         return

@@ -1,0 +1,348 @@
+"""Plots, the learning-rate slider and the exercise self-checks, all without a display.
+
+Every figure is drawn with the Agg backend and closed after each test; drawing must
+not warn (any warning is turned into an error here).
+"""
+
+from __future__ import annotations
+
+import warnings
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+import ipywidgets as widgets  # noqa: E402
+import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
+import pytest  # noqa: E402
+from matplotlib.figure import Figure  # noqa: E402
+
+from backprop_lib import (  # noqa: E402
+    History,
+    Network,
+    TrainingDivergedWarning,
+    check,
+    check_exercise,
+    draw_network,
+    load_exam,
+    lr_slider,
+    one_hot,
+    plot_confusion_matrix,
+    plot_decision_boundary,
+    plot_history,
+    plot_images,
+)
+from backprop_lib.selfcheck import passed  # noqa: E402
+
+X4 = np.array([[0.0, 0.0], [0.0, 1.0], [1.0, 0.0], [1.0, 1.0]])
+LABELS4 = np.array([0, 1, 1, 1])
+
+
+@pytest.fixture(autouse=True)
+def no_warnings_and_close_figures():
+    """Fail on any warning while a test draws, and close every figure it opened."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        yield
+    plt.close("all")
+
+
+def drawn(fig) -> Figure:
+    """Render the figure (as a notebook would) and return it."""
+    assert isinstance(fig, Figure)
+    fig.canvas.draw()
+    return fig
+
+
+# --- plot_history ---------------------------------------------------------------------------
+
+def test_plot_history_of_a_real_fit():
+    net = Network([2, 3, 2], output="softmax", loss="cross_entropy", seed=0)
+    history = net.fit(X4, one_hot(LABELS4, 2), lr=0.5, epochs=10)
+    fig = drawn(plot_history(history))
+    ax = fig.axes[0]
+    assert ax.get_title() == "learning rate 0.5"
+    labels = [t.get_text() for t in ax.get_legend().get_texts()]
+    assert labels == ["training loss", "training accuracy"]
+    np.testing.assert_allclose(ax.get_lines()[0].get_ydata(), history.loss)
+
+
+def test_plot_history_with_validation_data():
+    history = History(lr=0.1, loss=[1.0, 0.6, 0.4], accuracy=[0.5, 0.75, 1.0],
+                      val_loss=[1.1, 0.7, 0.5], val_accuracy=[0.4, 0.6, 0.8])
+    fig = drawn(plot_history(history, title="with validation"))
+    labels = [t.get_text() for t in fig.axes[0].get_legend().get_texts()]
+    assert labels == ["training loss", "validation loss", "training accuracy",
+                      "validation accuracy"]
+    assert fig.axes[0].get_title() == "with validation"
+
+
+def test_plot_history_of_a_regression_uses_a_log_scale_for_a_wide_range():
+    fig = drawn(plot_history(History(lr=0.1, loss=[100.0, 1.0, 0.5])))
+    assert len(fig.axes) == 1  # no accuracy axis
+    assert fig.axes[0].get_yscale() == "log"
+
+
+def test_plot_history_of_a_diverged_training():
+    exam = load_exam()
+    net = Network([2, 3, 1], output="identity", loss="mse", seed=0)
+    with pytest.warns(TrainingDivergedWarning):
+        history = net.fit(exam.X, exam.y, lr=10.0, epochs=20)
+    fig = drawn(plot_history(history))
+    texts = [t.get_text() for t in fig.axes[0].texts]
+    assert f"diverged in epoch {history.diverged_at}\n(learning rate 10)" in texts
+
+
+def test_plot_history_diverged_in_the_first_epoch():
+    fig = drawn(plot_history(History(lr=100.0, diverged_at=1, diverged_step=1)))
+    assert any("diverged in epoch 1" in t.get_text() for t in fig.axes[0].texts)
+
+
+def test_plot_history_on_given_axes():
+    fig, (ax1, ax2) = plt.subplots(1, 2)
+    assert plot_history(History(lr=0.1, loss=[1.0, 0.5]), ax=ax2) is fig
+    assert len(ax2.get_lines()) == 1 and len(ax1.get_lines()) == 0
+
+
+# --- plot_decision_boundary -----------------------------------------------------------------
+
+def test_plot_decision_boundary_with_a_network():
+    net = Network([2, 4, 2], hidden="tanh", output="softmax", loss="cross_entropy", seed=0)
+    net.fit(X4, one_hot(LABELS4, 2), lr=1.0, epochs=200)
+    fig = drawn(plot_decision_boundary(net, X4, LABELS4, resolution=50,
+                                       class_names=["off", "on"], feature_names=("a", "b")))
+    ax = fig.axes[0]
+    assert [t.get_text() for t in ax.get_legend().get_texts()] == ["off", "on"]
+    assert ax.get_xlabel() == "a" and ax.get_ylabel() == "b"
+
+
+def test_plot_decision_boundary_with_a_callable_and_one_output_network():
+    calls = []
+
+    def classify(P):
+        calls.append(P.shape)
+        return (P[:, 0] + P[:, 1] > 0.5).astype(int)
+
+    drawn(plot_decision_boundary(classify, X4, LABELS4, resolution=30))
+    assert calls == [(900, 2)]
+    net = Network([2, 3, 1], output="sigmoid", seed=0)
+    drawn(plot_decision_boundary(net, X4, LABELS4.reshape(-1, 1), resolution=30))
+
+
+def test_plot_decision_boundary_with_one_predicted_class():
+    drawn(plot_decision_boundary(lambda P: np.zeros(len(P)), X4, LABELS4, resolution=20))
+
+
+def test_plot_decision_boundary_errors():
+    with pytest.raises(ValueError, match="2 were expected"):
+        plot_decision_boundary(lambda P: P[:, 0], np.zeros((4, 3)), LABELS4)
+    with pytest.raises(ValueError, match="4 samples but y has 3 labels"):
+        plot_decision_boundary(lambda P: P[:, 0], X4, LABELS4[:3])
+
+
+# --- draw_network ---------------------------------------------------------------------------
+
+def test_draw_network_without_weights():
+    fig = drawn(draw_network([2, 3, 1], unit_names=[["x1", "x2"], ["", "", ""], ["ŷ"]]))
+    texts = [t.get_text() for t in fig.axes[0].texts]
+    assert {"input", "hidden", "output", "x1", "x2", "ŷ"} <= set(texts)
+    assert len(fig.axes[0].get_lines()) == 2 * 3 + 3 * 1  # one line per connection
+
+
+def test_draw_network_with_weights_and_biases():
+    net = Network([2, 3, 1], seed=0)
+    net.set_weights([np.arange(6.0).reshape(2, 3) / 10, [[1.5], [-2.25], [0.0]]],
+                    [np.array([0.1, 0.2, 0.3]), np.array([-0.5])])
+    fig = drawn(draw_network(net.sizes, net.W, net.b, precision=2, title="by hand"))
+    texts = [t.get_text() for t in fig.axes[0].texts]
+    for label in ["0.00", "0.50", "1.50", "-2.25", "b=0.30", "b=-0.50"]:
+        assert label in texts
+    assert fig.axes[0].get_title() == "by hand"
+
+
+def test_draw_network_accepts_column_biases():
+    drawn(draw_network([1, 2], [[[1.0, 2.0]]], [np.array([[0.5], [0.25]])]))
+
+
+def test_draw_network_errors():
+    with pytest.raises(ValueError, match="small networks.*at most 12"):
+        draw_network([784, 30, 10])
+    with pytest.raises(ValueError, match=r"W\[1\] should have shape \(3, 1\), got \(1, 3\)"):
+        draw_network([2, 3, 1], [np.ones((2, 3)), np.ones((1, 3))])
+    with pytest.raises(ValueError, match="need 2 weight matrices.*got 1"):
+        draw_network([2, 3, 1], [np.ones((2, 3))])
+    with pytest.raises(ValueError, match="need 2 bias vectors"):
+        draw_network([2, 3, 1], b=[np.ones(3)])
+    with pytest.raises(ValueError, match=r"b\[0\] should have 3 entries, got 2"):
+        draw_network([2, 3, 1], b=[np.ones(2), np.ones(1)])
+
+
+# --- plot_images ----------------------------------------------------------------------------
+
+def test_plot_images_grid():
+    images = np.random.default_rng(0).random((13, 8, 8))
+    fig = drawn(plot_images(images, titles=list(range(13)), ncols=5))
+    assert len(fig.axes) == 15  # 3 rows of 5, two left empty
+    assert [ax.get_title() for ax in fig.axes[:13]] == [str(k) for k in range(13)]
+    assert sum(bool(ax.images) for ax in fig.axes) == 13
+
+
+def test_plot_images_symmetric_and_few():
+    weights = np.random.default_rng(0).normal(size=(3, 4, 4))
+    fig = drawn(plot_images(weights, symmetric=True))
+    assert len(fig.axes) == 3
+    vmin, vmax = fig.axes[0].images[0].get_clim()
+    assert vmin == -vmax
+    drawn(plot_images(np.zeros((2, 4, 4)), symmetric=True))  # all-zero weights: no 0/0
+
+
+def test_plot_images_errors():
+    with pytest.raises(ValueError, match=r"\(n, height, width\)"):
+        plot_images(np.zeros((28, 28)))
+    with pytest.raises(ValueError, match="n >= 1"):
+        plot_images(np.zeros((0, 28, 28)))
+
+
+# --- plot_confusion_matrix ------------------------------------------------------------------
+
+def test_plot_confusion_matrix_counts():
+    y_true = [0, 0, 1, 1, 2, 2, 2]
+    y_pred = [0, 1, 1, 1, 2, 0, 2]
+    fig, cm = plot_confusion_matrix(y_true, y_pred, class_names=["a", "b", "c"])
+    drawn(fig)
+    np.testing.assert_array_equal(cm, [[1, 1, 0], [0, 2, 0], [1, 0, 2]])
+    assert cm.sum() == 7 and np.trace(cm) == 5
+    texts = [t.get_text() for t in fig.axes[0].texts]
+    assert texts == ["1", "1", "0", "0", "2", "0", "1", "0", "2"]
+
+
+def test_plot_confusion_matrix_normalized_and_unseen_classes():
+    fig, cm = plot_confusion_matrix(np.array([0, 0, 1]), np.array([0, 1, 1]), normalize=True,
+                                    class_names=["x", "y", "z"])
+    drawn(fig)
+    assert cm.shape == (3, 3)  # class "z" never appears but has a row and a column
+    assert "0.50" in [t.get_text() for t in fig.axes[0].texts]
+
+
+def test_plot_confusion_matrix_errors():
+    with pytest.raises(ValueError, match="y_true has 3 labels but y_pred has 2"):
+        plot_confusion_matrix([0, 1, 1], [0, 1])
+
+
+# --- lr_slider ------------------------------------------------------------------------------
+
+def test_lr_slider_reruns_the_function_with_the_new_learning_rate(capsys):
+    calls = []
+    box = lr_slider(calls.append, lr=0.1, min_lr=1e-3, max_lr=10.0)
+    assert isinstance(box, widgets.VBox)
+    slider, out = box.children
+    assert isinstance(slider, widgets.FloatLogSlider) and isinstance(out, widgets.Output)
+    assert slider.base == 10 and slider.min == pytest.approx(-3) and slider.max == \
+        pytest.approx(1)
+    assert slider.value == pytest.approx(0.1)
+    assert slider.continuous_update is False  # retrain on release, not on every pixel
+    assert calls == [pytest.approx(0.1)]  # drawn once at once
+    slider.value = 1.0
+    assert calls == [pytest.approx(0.1), pytest.approx(1.0)]
+    slider.value = 0.003
+    assert calls[-1] == pytest.approx(0.003) and len(calls) == 3
+    printed = capsys.readouterr().out
+    assert "learning rate: 0.1\n" in printed and "learning rate: 0.003\n" in printed
+
+
+def test_lr_slider_with_a_real_training_function():
+    exam = load_exam()
+    losses = []
+
+    def show_training(lr):
+        net = Network([2, 3, 1], output="sigmoid", seed=0)
+        history = net.fit(exam.X_scaled, exam.y_scaled, lr=lr, epochs=20)
+        losses.append(history.loss[-1])
+        plot_history(history)
+        plt.show()
+
+    box = lr_slider(show_training, lr=0.5, min_lr=0.01, max_lr=5.0)
+    box.children[0].value = 2.0
+    assert len(losses) == 2 and losses[0] != losses[1]
+
+
+def test_lr_slider_errors():
+    with pytest.raises(TypeError, match=r"lr_slider\(show_training\)"):
+        lr_slider(0.1)
+    with pytest.raises(ValueError, match="min_lr <= lr <= max_lr"):
+        lr_slider(print, lr=20.0)
+    with pytest.raises(ValueError, match="0 < min_lr"):
+        lr_slider(print, lr=0.1, min_lr=0.0)
+
+
+# --- selfcheck ------------------------------------------------------------------------------
+
+def test_check_correct(capsys):
+    check("sigmoid(0)", 0.5000000001, 0.5)
+    assert capsys.readouterr().out == "✅ sigmoid(0): correct\n"
+    assert passed() is True
+    check("arrays", [[1.0, 2.0]], np.array([[1.0, 2.0]]))
+    assert capsys.readouterr().out.startswith("✅ arrays")
+    assert passed() is True
+
+
+def test_check_wrong_value_and_wrong_shape(capsys):
+    check("z", 0.6, 0.5)
+    out = capsys.readouterr().out
+    assert out.startswith("❌ z: expected 0.5, got 0.6")
+    assert passed() is False
+    check("shape", np.zeros((3, 1)), np.zeros(3))
+    assert "❌ shape: expected shape (3,), got shape (3, 1)" in capsys.readouterr().out
+    assert passed() is False
+
+
+def test_check_tolerances(capsys):
+    check("loose", 1.01, 1.0, rtol=0.1)
+    assert passed() is True
+    check("tight", 1.0 + 1e-5, 1.0)
+    assert passed() is False
+    capsys.readouterr()
+
+
+def test_check_of_something_that_is_not_a_number(capsys):
+    check("text", "0.5", 0.5)  # a numeric string is accepted as the number
+    assert passed() is True
+    check("text", "half", 0.5)
+    assert capsys.readouterr().out.splitlines()[-1].startswith(
+        "❌ text: expected a number or an array of numbers, got str")
+    assert passed() is False
+    check("none", None, 0.5)
+    assert "❌ none: got None; does your function end with `return ...`?" in \
+        capsys.readouterr().out
+    assert passed() is False
+
+
+def test_check_exercise_three_states(capsys):
+    def not_done(x):
+        raise NotImplementedError
+
+    def wrong(x):
+        return x + 1
+
+    def right(x):
+        return 2 * x
+
+    results = []
+    for fn in [not_done, wrong, right]:
+        assert check_exercise("double", fn, (np.array([1.0, 2.0]),), [2.0, 4.0]) is None
+        results.append(passed())
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0].startswith("⏳ double: not attempted yet")
+    assert "raise NotImplementedError" in lines[0]
+    assert lines[1].startswith("❌ double: expected [2. 4.], got [2. 3.]")
+    assert lines[2] == "✅ double: correct"
+    assert results == [False, False, True]
+
+
+def test_check_exercise_passes_tolerances_and_lets_other_errors_through(capsys):
+    check_exercise("approx", lambda: 3.14, (), np.pi, rtol=1e-2)
+    assert passed() is True
+    with pytest.raises(ZeroDivisionError):
+        check_exercise("bug", lambda: 1 / 0, (), 1.0)
+    capsys.readouterr()
