@@ -83,12 +83,55 @@ def plot_decision_boundary(classify, X, y, ax=None, *, resolution: int = 200,
 
 
 def draw_network(sizes, W=None, b=None, ax=None, *, layer_names=None, unit_names=None,
-                 precision: int = 2, title: str | None = None):
+                 input_names=None, notes=None, note_color: str = "C3", precision: int = 2,
+                 title: str | None = None):
     """Draw a small network as circles and lines, with each weight written on its line.
 
     W, b: lists as in Network.W / Network.b (W[l] has shape (sizes[l], sizes[l+1])).
-    unit_names: optional list (per layer) of lists of labels for the units.
+    unit_names: per layer, a list of short labels written inside the units ("h1").
+    input_names: longer labels written left of the input units ("hours studied").
+    notes: one text per unit after the input layer, in order (e.g. its z and a), written
+    beside it; by default the biases, if b is given.
     """
+    _check_drawable(sizes, W, b)
+    if notes is None and b is not None:
+        notes = [f"b={v:.{precision}f}" for v in np.concatenate([np.ravel(v) for v in b])]
+    fig, ax = _axes(ax, figsize=(2.6 * len(sizes) + 2, 1.1 * max(sizes) + 2.5))
+    pos = [[(l, (n - 1) / 2 - i) for i in range(n)] for l, n in enumerate(sizes)]
+    for l in range(len(sizes) - 1):
+        # Labels sit where lines do not cross: 70 % of the way to the next layer, or 45 %
+        # when all lines meet in a single unit.
+        t = 0.45 if sizes[l + 1] == 1 else 0.7
+        for i, (x0, y0) in enumerate(pos[l]):
+            for j, (x1, y1) in enumerate(pos[l + 1]):
+                ax.plot([x0, x1], [y0, y1], color="0.6", lw=1, zorder=1)
+                if W is not None:
+                    ax.text(x0 + t * (x1 - x0), y0 + t * (y1 - y0),
+                            f"{np.asarray(W[l])[i, j]:.{precision}f}", fontsize=10,
+                            ha="center", va="center", zorder=3,
+                            bbox={"facecolor": "white", "edgecolor": "none", "pad": 0.5})
+    for l, layer in enumerate(pos):
+        for i, (x, y) in enumerate(layer):
+            ax.add_patch(plt.Circle((x, y), 0.2, facecolor="white", edgecolor="k", zorder=2))
+            name = unit_names[l][i] if unit_names is not None else ""
+            ax.text(x, y, name, ha="center", va="center", fontsize=10, zorder=4)
+    for i, name in enumerate(input_names or []):
+        ax.text(-0.3, pos[0][i][1], name, ha="right", va="center", fontsize=11)
+    _write_notes(ax, pos, notes, note_color)
+    names = layer_names or (["input"] + ["hidden"] * (len(sizes) - 2) + ["output"])
+    for l, name in enumerate(names):
+        ax.text(l, (max(sizes) - 1) / 2 + 0.6, name, ha="center", fontsize=11)
+    ax.set_xlim(-1.5 if input_names else -0.5, len(sizes) - 0.5 + (0.8 if notes else 0))
+    ax.set_ylim(-(max(sizes) - 1) / 2 - 0.8, (max(sizes) - 1) / 2 + 0.9)
+    ax.set_aspect("equal")
+    ax.axis("off")
+    if title:
+        ax.set_title(title)
+    return fig
+
+
+def _check_drawable(sizes, W, b) -> None:
+    """Raise a clear error if the sizes, W or b cannot be drawn together."""
     if max(sizes) > 12:
         raise ValueError(f"draw_network is for small networks (at most 12 units a layer), "
                          f"got {sizes}")
@@ -107,36 +150,24 @@ def draw_network(sizes, W=None, b=None, ax=None, *, layer_names=None, unit_names
         for l, v in enumerate(b):
             if np.size(v) != sizes[l + 1]:
                 raise ValueError(f"b[{l}] should have {sizes[l + 1]} entries, got {np.size(v)}")
-    fig, ax = _axes(ax, figsize=(2.6 * len(sizes) + 1, 1.0 * max(sizes) + 2))
-    pos = [[(l, (n - 1) / 2 - i) for i in range(n)] for l, n in enumerate(sizes)]
-    for l in range(len(sizes) - 1):
-        for i, (x0, y0) in enumerate(pos[l]):
-            for j, (x1, y1) in enumerate(pos[l + 1]):
-                ax.plot([x0, x1], [y0, y1], color="0.6", lw=1, zorder=1)
-                if W is not None:
-                    t = 0.3 if i % 2 == 0 else 0.7  # stagger labels so they do not overlap
-                    ax.text(x0 + t * (x1 - x0), y0 + t * (y1 - y0), f"{W[l][i][j]:.{precision}f}",
-                            fontsize=8, ha="center", va="center", zorder=3,
-                            bbox={"facecolor": "white", "edgecolor": "none", "pad": 0.5})
-    for l, layer in enumerate(pos):
-        for i, (x, y) in enumerate(layer):
-            ax.add_patch(plt.Circle((x, y), 0.18, facecolor="white", edgecolor="k", zorder=2))
-            name = unit_names[l][i] if unit_names is not None else ""
-            ax.text(x, y, name, ha="center", va="center", fontsize=8, zorder=4)
-            if b is not None and l > 0:
-                bias = np.ravel(b[l - 1])[i]  # b[l - 1] may be (n,) or a column (n, 1)
-                ax.text(x, y - 0.3, f"b={bias:.{precision}f}", ha="center", va="top",
-                        fontsize=7, color="C3", zorder=4)
-    names = layer_names or (["input"] + ["hidden"] * (len(sizes) - 2) + ["output"])
-    for l, name in enumerate(names):
-        ax.text(l, (max(sizes) - 1) / 2 + 0.6, name, ha="center", fontsize=10)
-    ax.set_xlim(-0.5, len(sizes) - 0.5)
-    ax.set_ylim(-(max(sizes) - 1) / 2 - 0.7, (max(sizes) - 1) / 2 + 0.9)
-    ax.set_aspect("equal")
-    ax.axis("off")
-    if title:
-        ax.set_title(title)
-    return fig
+
+
+def _write_notes(ax, pos, notes, color: str) -> None:
+    """Write one note beside each unit after the input layer, away from its lines."""
+    units = [p for layer in pos[1:] for p in layer]
+    if notes is None:
+        return
+    if len(notes) != len(units):
+        raise ValueError(f"notes needs one text per unit after the input layer "
+                         f"({len(units)}), got {len(notes)}")
+    last = len(pos) - 1
+    for (x, y), note in zip(units, notes):
+        if x == last:  # output units: to the right, where no line goes
+            ax.text(x + 0.28, y, note, ha="left", va="center", color=color, fontsize=10)
+        else:  # hidden units: above (or below, for the lower half) and a little right
+            above = y >= 0
+            ax.text(x + 0.12, y + (0.24 if above else -0.24), note, ha="left",
+                    va="bottom" if above else "top", color=color, fontsize=10)
 
 
 def plot_images(images, titles=None, *, ncols: int = 10, cmap: str = "gray_r",

@@ -346,3 +346,13 @@ def test_check_exercise_passes_tolerances_and_lets_other_errors_through(capsys):
     with pytest.raises(ZeroDivisionError):
         check_exercise("bug", lambda: 1 / 0, (), 1.0)
     capsys.readouterr()
+
+
+def test_draw_network_notes_and_input_names():
+    fig = drawn(draw_network([2, 3, 1], input_names=["hours studied", "hours slept"],
+                             notes=["n1", "n2", "n3", "out"]))
+    texts = [t.get_text() for t in fig.axes[0].texts]
+    for label in ["hours studied", "hours slept", "n1", "n3", "out"]:
+        assert label in texts
+    with pytest.raises(ValueError, match="one text per unit"):
+        draw_network([2, 3, 1], notes=["only one"])
