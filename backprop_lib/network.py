@@ -244,8 +244,9 @@ class Network:
 
         batch_size None = full batch, 1 = one sample at a time (online), else mini-batches.
         Training stops with one TrainingDivergedWarning if the loss becomes NaN/inf, or if
-        an epoch's mean loss exceeds divergence_factor × the loss before training. blas_threads=1 is fastest for the
-        small matrices of this series on a 2-core machine (None leaves BLAS alone).
+        an epoch's mean loss exceeds divergence_factor × the loss before training.
+        blas_threads=1 is fastest for the small matrices of this series on a 2-core
+        machine (None leaves BLAS alone).
         """
         X, Y = self._check_XY(X, Y)
         lr = positive_number(lr, "the learning rate lr")
