@@ -25,10 +25,19 @@ WIDGET_PLACEHOLDER = ("[An interactive widget appears here when you run this cel
 
 
 def replace_widget_views(cell) -> None:
-    """Swap saved widget views (dead without their state) for a line that says what to do."""
+    """Swap saved widget views (dead without their state) for what a reader can use.
+
+    A learning-rate slider becomes a line that says to run the cell; any other widget
+    (a progress bar, say) is dropped.
+    """
+    outputs = []
     for output in cell.get("outputs", []):
         if WIDGET_VIEW in output.get("data", {}):
+            if "lr_slider" not in cell.source:
+                continue
             output["data"] = {"text/plain": WIDGET_PLACEHOLDER}
+        outputs.append(output)
+    cell["outputs"] = outputs
 
 
 def execute(path: Path) -> float:
