@@ -232,7 +232,7 @@ def test_plot_confusion_matrix_errors():
 
 # --- lr_slider ------------------------------------------------------------------------------
 
-def test_lr_slider_reruns_the_function_with_the_new_learning_rate(capsys):
+def test_lr_slider_reruns_the_function_with_the_new_learning_rate():
     calls = []
     box = lr_slider(calls.append, lr=0.1, min_lr=1e-3, max_lr=10.0)
     assert isinstance(box, widgets.VBox)
@@ -247,8 +247,17 @@ def test_lr_slider_reruns_the_function_with_the_new_learning_rate(capsys):
     assert calls == [pytest.approx(0.1), pytest.approx(1.0)]
     slider.value = 0.003
     assert calls[-1] == pytest.approx(0.003) and len(calls) == 3
-    printed = capsys.readouterr().out
-    assert "learning rate: 0.1\n" in printed and "learning rate: 0.003\n" in printed
+    # each run's prints land in the Output widget, replacing the previous run's
+    assert out.outputs[0]["text"] == "learning rate: 0.003\n"
+
+
+def test_lr_slider_shows_an_error_of_the_callback_instead_of_raising():
+    def broken(lr):
+        raise RuntimeError("oops")
+
+    box = lr_slider(broken, lr=0.1)
+    text = "".join(o.get("text", "") for o in box.children[1].outputs)
+    assert "learning rate: 0.1" in text and "RuntimeError: oops" in text
 
 
 def test_lr_slider_with_a_real_training_function():

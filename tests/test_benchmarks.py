@@ -1,0 +1,111 @@
+"""The benchmark scripts still run and report every field (never how fast: that is their job)."""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from backprop_lib import MNISTNotFoundError, load_mnist
+
+ROOT = Path(__file__).resolve().parents[1]
+BENCH = ROOT / "benchmarks" / "bench_mnist.py"
+FIELDS = {
+    "version", "runs", "epochs_timed", "epoch_median_s", "epoch_min_s", "epoch_max_s",
+    "epoch_cpu_median_s",
+    "train_total_s", "peak_extra_mib", "peak_rss_mib", "test_accuracy", "test_accuracy_min",
+    "test_accuracy_max", "times_lower_bound", "blas", "torch_threads", "memory_method",
+}
+
+
+def load_bench_module():
+    spec = importlib.util.spec_from_file_location("bench_mnist", BENCH)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def mnist_or_skip() -> None:
+    try:
+        load_mnist(download=False, progress=False)
+    except MNISTNotFoundError:
+        if os.environ.get("CI") == "true":
+            pytest.fail("CI must set BACKPROP_DATA_DIR to a folder holding the MNIST files")
+        pytest.skip("the MNIST files are not here (set BACKPROP_DATA_DIR)")
+
+
+@pytest.mark.slow
+def test_quick_benchmark_reports_every_field(tmp_path):
+    mnist_or_skip()
+    out = tmp_path / "result.json"
+    run = subprocess.run([sys.executable, str(BENCH), "--quick", "--json", str(out)],
+                         cwd=ROOT, capture_output=True, text=True, timeout=600, check=False)
+    assert run.returncode == 0, run.stderr
+    result = json.loads(out.read_text())
+
+    settings = result["settings"]
+    assert settings["epochs"] == 2 and settings["repeats"] == 2
+    assert settings["n_train"] == 10_000 and settings["n_test"] == 10_000
+    assert settings["threads"] == 1 and "--quick" in settings["command"]
+    assert result["machine"]["cores"] >= 1 and result["machine"]["blas"]
+
+    names = set(result["implementations"])
+    assert {"backprop_lib", "scikit-learn"} <= names  # both are dependencies of the project
+    assert names | set(result["skipped"]) == {"backprop_lib", "scikit-learn", "PyTorch"}
+    for why in result["skipped"].values():
+        assert "pip install" in why
+    for name, summary in result["implementations"].items():
+        assert FIELDS <= set(summary), name
+        assert summary["epochs_timed"] == 4 and summary["runs"] == 2
+        assert 0 < summary["epoch_min_s"] <= summary["epoch_median_s"] <= summary["epoch_max_s"]
+        assert summary["train_total_s"] > 0 and summary["times_lower_bound"] > 0
+        assert summary["peak_extra_mib"] >= 0 and summary["peak_rss_mib"] > 0
+        assert 0.5 < summary["test_accuracy"] <= 1  # 2 epochs on 10,000 images: about 0.89
+    # the runs were interleaved: A B C A B C
+    order = [r["implementation"] for r in result["runs"]]
+    assert order == 2 * order[:len(names)]
+    assert set(result["ratios"]) == {f"backprop_lib / {n}" for n in names - {"backprop_lib"}}
+
+    bound = result["lower_bound"]
+    assert len(bound["products"]) == 5 and bound["batches"] == 100
+    assert bound["flops_per_batch"] == 2 * 100 * (2 * 784 * 30 + 3 * 30 * 10)
+    assert bound["seconds_per_epoch"] > 0
+
+    for text in ("s/epoch median", "Ratios", "Lower bound", "backprop_lib", "scikit-learn",
+                 "PyTorch", "Threads: 1"):
+        assert text in run.stdout
+
+
+def test_a_missing_peer_is_skipped_with_how_to_install_it(monkeypatch):
+    bench = load_bench_module()
+    monkeypatch.setitem(bench.IMPLEMENTATIONS, "PyTorch",
+                        ("no_such_module_for_this_test", "pip install it-somehow"))
+    names, skipped = bench.find_implementations(["backprop_lib", "PyTorch"])
+    assert names == ["backprop_lib"]
+    assert skipped == {"PyTorch": "not installed (pip install it-somehow)"}
+
+
+def test_notebook_timer_prints_a_table(tmp_path):
+    import nbformat
+
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [nbformat.v4.new_code_cell("x = 6 * 7\nprint(x)")]
+    bad = nbformat.v4.new_notebook()
+    bad.cells = [nbformat.v4.new_code_cell("1 / 0")]
+    nbformat.write(nb, tmp_path / "01_fine.ipynb")
+    nbformat.write(bad, tmp_path / "02_broken.ipynb")
+    run = subprocess.run([sys.executable, str(ROOT / "benchmarks" / "time_notebooks.py"),
+                          str(tmp_path / "01_fine.ipynb"), str(tmp_path / "02_broken.ipynb"),
+                          "--timeout", "60"],
+                         cwd=ROOT, capture_output=True, text=True, timeout=300, check=False)
+    assert run.returncode == 1  # one notebook failed
+    assert "| notebook | seconds |" in run.stdout
+    assert "| 01_fine.ipynb | " in run.stdout
+    assert "| 02_broken.ipynb | " in run.stdout and "ZeroDivisionError" in run.stdout
+    assert not (tmp_path / ".ipynb_checkpoints").exists()
+    assert nbformat.read(tmp_path / "01_fine.ipynb", as_version=4).cells[0].outputs == []
