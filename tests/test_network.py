@@ -527,6 +527,18 @@ def test_nan_and_inf_in_the_data(bad):
         net.fit(X5, Y5, lr=0.1, epochs=1, validation_data=(X_bad, Y5))
 
 
+def test_huge_but_finite_data_is_not_mistaken_for_nan():
+    # The finiteness check sums the array first; a sum that overflows must not count.
+    X_huge = np.full((4, 2), 1e308)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        A = Network([2, 2], hidden="identity", output="identity", loss="mse").forward(X_huge)
+    assert A.shape == (4, 2)
+    X_mixed = np.array([[1e308, 1e308], [-1e308, np.nan]])  # inf - inf, and a NaN
+    with pytest.raises(ValueError, match=r"X contains 1 NaN or infinite value"):
+        Network([2, 2]).forward(X_mixed)
+
+
 def test_non_numeric_data():
     net = classifier()
     with pytest.raises(TypeError, match="numbers"):
@@ -595,6 +607,23 @@ def test_set_weights_with_wrong_shapes():
         net.set_weights([np.ones((2, 3)), np.ones((2, 1))])  # second one wrong
     for W, W0 in zip(net.W, W_before):  # nothing half-loaded
         np.testing.assert_array_equal(W, W0)
+
+
+def test_divergence_reference_is_the_loss_before_training_on_many_samples():
+    # 5000 samples: the reference loss is measured on 1000 evenly spaced ones. Training that
+    # grows the loss a thousandfold still stops; a sane learning rate never does.
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(5000, 3))
+    Y = X @ np.array([[1.0], [-2.0], [0.5]])
+    net = Network([3, 1], hidden="identity", output="identity", loss="mse", seed=0)
+    with pytest.warns(TrainingDivergedWarning):
+        history = net.fit(X, Y, lr=3.0, epochs=20, batch_size=None)
+    assert history.diverged
+    sane = Network([3, 1], hidden="identity", output="identity", loss="mse", seed=0)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        history = sane.fit(X, Y, lr=0.1, epochs=20, batch_size=None)
+    assert not history.diverged and history.loss[-1] < history.loss[0]
 
 
 def test_online_training_is_not_mistaken_for_divergence():
