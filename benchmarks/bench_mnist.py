@@ -59,10 +59,11 @@ IMPLEMENTATIONS = {
 
 
 # ---- one run: a fresh process trains one implementation ------------------------------
-# Each trainer is a generator: it sets up and yields once (not timed), then yields after
-# each epoch (each timed), and finally returns the test accuracy.
-def train_backprop_lib(data, epochs: int, seed: int, threads: int | None):
-    """backprop_lib's Network, one fit(epochs=1) per epoch."""
+# Each trainer is a generator: it sets up and yields once (not timed), then trains and
+# yields how many epochs that step covered (1 per epoch, or all of them with one_call),
+# each step timed, and finally returns the test accuracy.
+def train_backprop_lib(data, epochs: int, seed: int, threads: int | None, one_call: bool):
+    """backprop_lib's Network, one fit(epochs=1) per epoch, or one fit(epochs=epochs)."""
     import numpy as np
 
     from backprop_lib import Network, one_hot
@@ -72,30 +73,43 @@ def train_backprop_lib(data, epochs: int, seed: int, threads: int | None):
     Y = one_hot(data["y_train"], 10)
     blas = {} if threads is None else {"blas_threads": threads}  # None: fit's own default
     yield
-    for _ in range(epochs):
-        net.fit(data["X_train"], Y, lr=LR, epochs=1, batch_size=BATCH_SIZE, **blas)
-        yield
+    for step in [epochs] if one_call else [1] * epochs:
+        net.fit(data["X_train"], Y, lr=LR, epochs=step, batch_size=BATCH_SIZE, **blas)
+        yield step
     return net.accuracy(data["X_test"], data["y_test"])
 
 
-def train_sklearn(data, epochs: int, seed: int, threads: int | None):
-    """scikit-learn's MLPClassifier with the same settings, one partial_fit per epoch."""
+def train_sklearn(data, epochs: int, seed: int, threads: int | None, one_call: bool):
+    """scikit-learn's MLPClassifier, one partial_fit per epoch, or one fit(max_iter=epochs)."""
+    import warnings
+
     import numpy as np
+    from sklearn.exceptions import ConvergenceWarning
     from sklearn.neural_network import MLPClassifier
 
     clf = MLPClassifier(hidden_layer_sizes=(SIZES[1],), activation="relu", solver="sgd",
                         learning_rate="constant", learning_rate_init=LR, momentum=0.0,
                         nesterovs_momentum=False, alpha=0.0, batch_size=BATCH_SIZE,
-                        shuffle=True, random_state=seed)
+                        shuffle=True, random_state=seed, max_iter=epochs,
+                        n_iter_no_change=epochs + 1)  # never stop early: train every epoch
     yield
-    for _ in range(epochs):
-        clf.partial_fit(data["X_train"], data["y_train"], classes=np.arange(10))
-        yield
+    if one_call:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", ConvergenceWarning)  # "max_iter reached"
+            clf.fit(data["X_train"], data["y_train"])
+        assert clf.n_iter_ == epochs, clf.n_iter_
+        yield epochs
+    else:
+        for _ in range(epochs):
+            clf.partial_fit(data["X_train"], data["y_train"], classes=np.arange(10))
+            yield 1
     return float(clf.score(data["X_test"], data["y_test"]))
 
 
-def train_pytorch(data, epochs: int, seed: int, threads: int | None):
-    """The usual PyTorch loop (nn.Sequential, CrossEntropyLoss, SGD), batches by indexing."""
+def train_pytorch(data, epochs: int, seed: int, threads: int | None, one_call: bool):
+    """The usual PyTorch loop (nn.Sequential, CrossEntropyLoss, SGD), batches by indexing.
+
+    A loop has no per-call overhead, so one_call changes nothing here."""
     import numpy as np
     import torch
     from torch import nn
@@ -129,7 +143,7 @@ def train_pytorch(data, epochs: int, seed: int, threads: int | None):
             loss.backward()
             optimizer.step()
             running_loss += loss.item() * len(idx)
-        yield
+        yield 1
     with torch.no_grad():
         predicted = model(torch.from_numpy(data["X_test"])).argmax(dim=1).numpy()
     return float(np.mean(predicted == data["y_test"]))
@@ -169,7 +183,8 @@ def _peak_rss_kib() -> int:
     return peak // 1024 if sys.platform == "darwin" else peak  # bytes on macOS
 
 
-def worker(name: str, data_path: str, epochs: int, seed: int, threads: int | None) -> dict:
+def worker(name: str, data_path: str, epochs: int, seed: int, threads: int | None,
+           one_call: bool) -> dict:
     """Train one implementation in this process and return what was measured."""
     import numpy as np
     from threadpoolctl import threadpool_info, threadpool_limits
@@ -179,7 +194,7 @@ def worker(name: str, data_path: str, epochs: int, seed: int, threads: int | Non
     limits = threadpool_limits(threads) if threads is not None else None
     module = IMPLEMENTATIONS[name][0]
     version = __import__(module).__version__
-    run = TRAINERS[name](data, epochs, seed, threads)
+    run = TRAINERS[name](data, epochs, seed, threads, one_call)
     next(run)  # set up: imports, the model, data conversions
     memory_method = _reset_peak_rss()
     rss_before = _status_kib("VmRSS") or _peak_rss_kib()
@@ -187,12 +202,12 @@ def worker(name: str, data_path: str, epochs: int, seed: int, threads: int | Non
     while True:
         start, cpu_start = time.perf_counter(), time.process_time()
         try:
-            next(run)
+            covered = next(run)
         except StopIteration as done:
             accuracy = done.value
             break
-        seconds.append(time.perf_counter() - start)
-        cpu_seconds.append(time.process_time() - cpu_start)
+        seconds += [(time.perf_counter() - start) / covered] * covered
+        cpu_seconds += [(time.process_time() - cpu_start) / covered] * covered
     peak = _peak_rss_kib()
     result = {
         "implementation": name, "version": version, "seed": seed,
@@ -270,7 +285,7 @@ def load_data(n_train: int | None, path: Path) -> dict:
 
 
 def run_worker(name: str, data_path: Path, epochs: int, seed: int,
-               threads: int | None) -> dict:
+               threads: int | None, one_call: bool) -> dict:
     """Run one training in a fresh Python process with the thread settings asked for."""
     env = dict(os.environ)
     for var in THREAD_VARIABLES:
@@ -280,6 +295,8 @@ def run_worker(name: str, data_path: Path, epochs: int, seed: int,
     cmd = [sys.executable, __file__, "--worker", name, "--data", str(data_path),
            "--epochs", str(epochs), "--seed", str(seed),
            "--threads", "default" if threads is None else str(threads)]
+    if one_call:
+        cmd.append("--one-call")
     out = subprocess.run(cmd, env=env, capture_output=True, text=True, check=False)
     if out.returncode != 0:
         raise RuntimeError(f"the {name} run failed:\n{out.stderr}")
@@ -355,6 +372,13 @@ def report(result: dict) -> str:
         f"batch {BATCH_SIZE}, float32; {s['n_train']} training and {s['n_test']} test images; "
         f"{s['epochs']} epochs x {s['repeats']} interleaved runs each "
         f"(seeds 0..{s['repeats'] - 1}).",
+        "Training calls: " + (
+            "one per run (backprop_lib fit(epochs=N), scikit-learn fit(max_iter=N)); an "
+            "epoch's time is the call's time / N, so min–max spans runs, not epochs."
+            if s["one_call"] else
+            "one per epoch (backprop_lib fit(epochs=1), scikit-learn partial_fit), so each "
+            "epoch includes the call's fixed cost (input checks; backprop_lib also computes "
+            "the loss before training, on 1000 of the training images)."),
         "",
         "| implementation | s/epoch median | min–max | CPU s/epoch median | total training (s) "
         "| peak memory (MiB, + over data / process) | test accuracy | x lower bound |",
@@ -426,6 +450,9 @@ def main(argv: list[str] | None = None) -> int:
                         "(default all 60,000; quick: 10,000)")
     parser.add_argument("--threads", default="1", help="BLAS/PyTorch threads: a number "
                         "(default 1, fastest here) or 'default' (each library's own choice)")
+    parser.add_argument("--one-call", action="store_true",
+                        help="train in one call (fit(epochs=N), fit(max_iter=N)) instead of "
+                        "one call per epoch; each epoch then counts as the call's mean")
     parser.add_argument("--only", help="comma-separated implementations to run, e.g. "
                         "backprop_lib,PyTorch")
     parser.add_argument("--json", help="also write every number to this JSON file")
@@ -436,7 +463,8 @@ def main(argv: list[str] | None = None) -> int:
     threads = None if args.threads == "default" else int(args.threads)
 
     if args.worker:  # inside one run: train, print one line of JSON
-        print(json.dumps(worker(args.worker, args.data, args.epochs, args.seed, threads)))
+        print(json.dumps(worker(args.worker, args.data, args.epochs, args.seed, threads,
+                                args.one_call)))
         return 0
 
     epochs = args.epochs or (2 if args.quick else 20)
@@ -458,7 +486,8 @@ def main(argv: list[str] | None = None) -> int:
         for repeat in range(repeats):  # interleaved: A B C A B C ...
             for name in names:
                 print(f"run {repeat + 1}/{repeats}: {name} ...", end=" ", flush=True)
-                runs.append(run_worker(name, data_path, epochs, repeat, threads))
+                runs.append(run_worker(name, data_path, epochs, repeat, threads,
+                                       args.one_call))
                 times = runs[-1]["epoch_seconds"]
                 print(f"{statistics.median(times):.3f} s/epoch, test accuracy "
                       f"{100 * runs[-1]['test_accuracy']:.2f} %", flush=True)
@@ -469,6 +498,7 @@ def main(argv: list[str] | None = None) -> int:
                                    ["benchmarks/bench_mnist.py", *sys.argv[1:]])
     result = {
         "settings": {"command": command, "epochs": epochs, "repeats": repeats,
+                     "one_call": args.one_call,
                      "threads": "each library's default" if threads is None else threads,
                      "load_start": load_start,
                      "load_end": [round(x, 2) for x in os.getloadavg()], **sizes},

@@ -4,8 +4,9 @@
     python benchmarks/time_notebooks.py notebooks/05_mnist.ipynb
 
 Prints a markdown table (notebook, seconds): the numbers the README's table of notebooks
-quotes. Each notebook runs in a temporary copy of notebooks/, so nothing in the project
-is saved or written. The time is the wall-clock time of the whole run, kernel start
+quotes; with --readme it also writes them into that table (its "time to run" column).
+Each notebook runs in a temporary copy of notebooks/, so nothing else in the project is
+saved or written. The time is the wall-clock time of the whole run, kernel start
 included. Like CI, it uses one BLAS thread (OPENBLAS_NUM_THREADS=1) unless you set
 another, and the MNIST copy in ../shared/data/mnist if BACKPROP_DATA_DIR is not set.
 """
@@ -15,6 +16,7 @@ from __future__ import annotations
 import argparse
 import os
 import platform
+import re
 import shutil
 import sys
 import tempfile
@@ -46,12 +48,33 @@ def time_notebook(path: Path, timeout: int) -> tuple[float, str | None]:
     return time.perf_counter() - start, error
 
 
+def update_readme(text: str, seconds: dict[str, float]) -> str:
+    """Write each notebook's time into the last column of its row in the README's table.
+
+    A row is the one that links to notebooks/NAME; rows of notebooks not timed are left
+    as they are. Raises if a timed notebook has no row, so the table cannot go stale.
+    """
+    lines = text.split("\n")
+    for name, secs in seconds.items():
+        link = re.compile(r"^\|.*\(notebooks/" + re.escape(name) + r"\).*\|\s*$")
+        rows = [i for i, line in enumerate(lines) if link.match(line)]
+        if len(rows) != 1:
+            raise ValueError(f"README.md needs exactly one table row linking to "
+                             f"notebooks/{name}; found {len(rows)}")
+        cells = lines[rows[0]].rstrip().rstrip("|").split("|")
+        cells[-1] = f" {secs:.0f} s " if secs < 100 else f" {secs / 60:.1f} min "
+        lines[rows[0]] = "|".join(cells) + "|"
+    return "\n".join(lines)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("notebooks", nargs="*", help="notebooks to time (default: all of "
                         "notebooks/NN_*.ipynb)")
     parser.add_argument("--timeout", type=int, default=300,
                         help="seconds allowed per cell (default 300, as in CI)")
+    parser.add_argument("--readme", action="store_true",
+                        help="also write the times into README.md's table of notebooks")
     args = parser.parse_args(argv)
 
     os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
@@ -87,7 +110,15 @@ def main(argv: list[str] | None = None) -> int:
     for name, seconds, error in rows:
         print(f"| {name} | {seconds:.1f}{' (failed: ' + error + ')' if error else ''} |")
     print(f"| total | {sum(seconds for _, seconds, _ in rows):.1f} |")
-    return 1 if failed else 0
+    if failed:
+        return 1
+    if args.readme:
+        readme = ROOT / "README.md"
+        readme.write_text(update_readme(readme.read_text(encoding="utf-8"),
+                                        {name: seconds for name, seconds, _ in rows}),
+                          encoding="utf-8")
+        print(f"\nwrote the times into {readme.name}'s table of notebooks")
+    return 0
 
 
 if __name__ == "__main__":

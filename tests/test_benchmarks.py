@@ -5,6 +5,7 @@ from __future__ import annotations
 import importlib.util
 import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -52,6 +53,7 @@ def test_quick_benchmark_reports_every_field(tmp_path):
     assert settings["epochs"] == 2 and settings["repeats"] == 2
     assert settings["n_train"] == 10_000 and settings["n_test"] == 10_000
     assert settings["threads"] == 1 and "--quick" in settings["command"]
+    assert settings["one_call"] is False and "Training calls: one per epoch" in run.stdout
     assert result["machine"]["cores"] >= 1 and result["machine"]["blas"]
 
     names = set(result["implementations"])
@@ -79,6 +81,22 @@ def test_quick_benchmark_reports_every_field(tmp_path):
     for text in ("s/epoch median", "Ratios", "Lower bound", "backprop_lib", "scikit-learn",
                  "PyTorch", "Threads: 1"):
         assert text in run.stdout
+
+
+def test_one_call_mode_trains_every_epoch_in_one_call(tmp_path):
+    mnist_or_skip()
+    out = tmp_path / "result.json"
+    run = subprocess.run([sys.executable, str(BENCH), "--one-call", "--only",
+                          "backprop_lib,scikit-learn", "--epochs", "2", "--repeats", "1",
+                          "--n-train", "2000", "--json", str(out)],
+                         cwd=ROOT, capture_output=True, text=True, timeout=600, check=False)
+    assert run.returncode == 0, run.stderr
+    result = json.loads(out.read_text())
+    assert result["settings"]["one_call"] is True and result["skipped"] == {}
+    for r in result["runs"]:  # one timed call, shared out over its epochs
+        assert len(r["epoch_seconds"]) == 2 and r["epoch_seconds"][0] == r["epoch_seconds"][1]
+    assert set(result["ratios"]) == {"backprop_lib / scikit-learn"}
+    assert "Training calls: one per run" in run.stdout
 
 
 def test_a_missing_peer_is_skipped_with_how_to_install_it(monkeypatch):
@@ -109,3 +127,36 @@ def test_notebook_timer_prints_a_table(tmp_path):
     assert "| 02_broken.ipynb | " in run.stdout and "ZeroDivisionError" in run.stdout
     assert not (tmp_path / ".ipynb_checkpoints").exists()
     assert nbformat.read(tmp_path / "01_fine.ipynb", as_version=4).cells[0].outputs == []
+
+
+def load_time_notebooks_module():
+    spec = importlib.util.spec_from_file_location(
+        "time_notebooks", ROOT / "benchmarks" / "time_notebooks.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_time_notebooks_writes_the_readme_table():
+    update_readme = load_time_notebooks_module().update_readme
+    table = ("| # | notebook | what | minutes to run |\n|---|---|---|---|\n"
+             "| 01 | [One](notebooks/01_one.ipynb) | a | old |\n"
+             "| 02 | [Two](notebooks/02_two.ipynb) | b | 20 s |\ntext after")
+    new = update_readme(table, {"01_one.ipynb": 4.04, "02_two.ipynb": 150.0})
+    assert "| 01 | [One](notebooks/01_one.ipynb) | a | 4 s |" in new
+    assert "| 02 | [Two](notebooks/02_two.ipynb) | b | 2.5 min |" in new
+    assert new.endswith("text after") and new.count("\n") == table.count("\n")
+    with pytest.raises(ValueError, match="notebooks/03_three.ipynb"):
+        update_readme(table, {"03_three.ipynb": 1.0})
+
+
+def test_readme_table_lists_every_notebook_with_a_measured_time():
+    # The README's times come from `time_notebooks.py --readme`, never typed in by hand.
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    for path in sorted((ROOT / "notebooks").glob("[0-9]*.ipynb")):
+        rows = [line for line in readme.splitlines() if f"(notebooks/{path.name})" in line]
+        assert len(rows) == 1, f"README.md has no table row for {path.name}"
+        last = rows[0].rstrip().rstrip("|").split("|")[-1].strip()
+        assert re.fullmatch(r"\d+ s|\d+\.\d min", last), (
+            f"{path.name}: the README's time is {last!r}; run "
+            f"`python benchmarks/time_notebooks.py --readme`")
