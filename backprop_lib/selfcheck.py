@@ -21,10 +21,15 @@ def check(name: str, got, expected, *, rtol: float = 1e-6, atol: float = 1e-9) -
     """
     global _last_passed
     _last_passed = False
-    exp_arr = np.asarray(expected, dtype=float)
     if got is None:
         print(f"❌ {name}: got None; does your function end with `return ...`?")
         return
+    if isinstance(expected, (bool, np.bool_)):  # a yes/no check: say it in words
+        _last_passed = bool(got) == bool(expected)
+        print(f"✅ {name}: correct" if _last_passed else
+              f"❌ {name}: not yet (the check answered {bool(got)}, expected {bool(expected)})")
+        return
+    exp_arr = np.asarray(expected, dtype=float)
     try:
         got_arr = np.asarray(got, dtype=float)
     except (TypeError, ValueError):

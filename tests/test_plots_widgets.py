@@ -306,6 +306,14 @@ def test_check_wrong_value_and_wrong_shape(capsys):
     assert passed() is False
 
 
+def test_check_of_a_yes_no_answer_says_it_in_words(capsys):
+    check("first step", False, True)
+    assert "❌ first step: not yet (the check answered False, expected True)" in capsys.readouterr().out
+    assert not passed()
+    check("first step", np.True_, True)
+    assert "✅ first step: correct" in capsys.readouterr().out and passed()
+
+
 def test_check_tolerances(capsys):
     check("loose", 1.01, 1.0, rtol=0.1)
     assert passed() is True
