@@ -308,7 +308,8 @@ def test_check_wrong_value_and_wrong_shape(capsys):
 
 def test_check_of_a_yes_no_answer_says_it_in_words(capsys):
     check("first step", False, True)
-    assert "❌ first step: not yet (the check answered False, expected True)" in capsys.readouterr().out
+    out = capsys.readouterr().out
+    assert "❌ first step: not yet (the check answered False, expected True)" in out
     assert not passed()
     check("first step", np.True_, True)
     assert "✅ first step: correct" in capsys.readouterr().out and passed()
