@@ -25,6 +25,9 @@ def check(name: str, got, expected, *, rtol: float = 1e-6, atol: float = 1e-9) -
         print(f"❌ {name}: got None; does your function end with `return ...`?")
         return
     if isinstance(expected, (bool, np.bool_)):  # a yes/no check: say it in words
+        if np.ndim(got) != 0:
+            print(f"❌ {name}: expected a single True or False, got shape {np.shape(got)}")
+            return
         _last_passed = bool(got) == bool(expected)
         print(f"✅ {name}: correct" if _last_passed else
               f"❌ {name}: not yet (the check answered {bool(got)}, expected {bool(expected)})")

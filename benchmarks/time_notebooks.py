@@ -48,22 +48,34 @@ def time_notebook(path: Path, timeout: int) -> tuple[float, str | None]:
     return time.perf_counter() - start, error
 
 
+def readme_row(lines: list[str], name: str) -> int:
+    """The index of the one table row that links to notebooks/NAME; raises otherwise."""
+    link = re.compile(r"^\|.*\(notebooks/" + re.escape(name) + r"\).*\|\s*$")
+    rows = [i for i, line in enumerate(lines) if link.match(line)]
+    if len(rows) != 1:
+        raise ValueError(f"README.md needs exactly one table row linking to "
+                         f"notebooks/{name}; found {len(rows)}")
+    return rows[0]
+
+
+def readme_time(text: str, name: str) -> str:
+    """What the last column of the README's row for notebooks/NAME says."""
+    lines = text.split("\n")
+    return lines[readme_row(lines, name)].rstrip().rstrip("|").split("|")[-1].strip()
+
+
 def update_readme(text: str, seconds: dict[str, float]) -> str:
     """Write each notebook's time into the last column of its row in the README's table.
 
-    A row is the one that links to notebooks/NAME; rows of notebooks not timed are left
-    as they are. Raises if a timed notebook has no row, so the table cannot go stale.
+    Rows of notebooks not timed are left as they are; a timed notebook without a row
+    raises, so the table cannot go stale.
     """
     lines = text.split("\n")
     for name, secs in seconds.items():
-        link = re.compile(r"^\|.*\(notebooks/" + re.escape(name) + r"\).*\|\s*$")
-        rows = [i for i, line in enumerate(lines) if link.match(line)]
-        if len(rows) != 1:
-            raise ValueError(f"README.md needs exactly one table row linking to "
-                             f"notebooks/{name}; found {len(rows)}")
-        cells = lines[rows[0]].rstrip().rstrip("|").split("|")
+        i = readme_row(lines, name)
+        cells = lines[i].rstrip().rstrip("|").split("|")
         cells[-1] = f" {secs:.0f} s " if secs < 100 else f" {secs / 60:.1f} min "
-        lines[rows[0]] = "|".join(cells) + "|"
+        lines[i] = "|".join(cells) + "|"
     return "\n".join(lines)
 
 

@@ -313,6 +313,9 @@ def test_check_of_a_yes_no_answer_says_it_in_words(capsys):
     assert not passed()
     check("first step", np.True_, True)
     assert "✅ first step: correct" in capsys.readouterr().out and passed()
+    check("first step", np.array([True, False]), True)
+    assert "expected a single True or False, got shape (2,)" in capsys.readouterr().out
+    assert not passed()
 
 
 def test_check_tolerances(capsys):
