@@ -18,12 +18,21 @@ while it trains, over its RSS just before (the data are already loaded by then).
 The lower bound is the time the matrix products of one epoch take on their own: the
 five products of one mini-batch (forward X W1 and a1 W2, backward a1ᵀ δ2, δ2 W2ᵀ and
 Xᵀ δ1), each timed alone for exactly these shapes in float32, the faster of its two
-orientations, times the number of mini-batches. No implementation can beat it without
-skipping work.
+orientations, times the number of mini-batches, with numpy's BLAS and, when PyTorch is
+installed, with PyTorch's too (MKL, which multiplies these shapes faster). The bound is
+the faster of the two; no implementation on this machine beats it without skipping
+work. The bound of numpy's BLAS alone is reported too: numpy code cannot go below it.
 
 PyTorch is optional: without it the script says so and how to install it.
+
 MNIST comes from ``backprop_lib.load_mnist()`` (set BACKPROP_DATA_DIR to a folder with
 the four files to avoid a download).
+
+--floor adds two references that are not libraries: the same training written as one
+hand-fused, in-place numpy loop ("numpy-fused"), and that loop with two extra hidden
+units that start at zero and stay zero ("numpy-fused-32": the same function as the
+30-unit network, in a shape OpenBLAS multiplies faster). They show how fast plain numpy
+can go here, and so what backprop_lib's readable loop costs.
 """
 
 from __future__ import annotations
@@ -55,7 +64,12 @@ IMPLEMENTATIONS = {
     "scikit-learn": ("sklearn", "pip install scikit-learn"),
     "PyTorch": ("torch", "pip install torch --index-url https://download.pytorch.org/whl/cpu"
                          "  (the CPU build; see benchmarks/README.md)"),
+    # --floor: references, not libraries (numpy is always there)
+    "numpy-fused": ("numpy", "pip install numpy"),
+    "numpy-fused-32": ("numpy", "pip install numpy"),
 }
+PEERS = ["backprop_lib", "scikit-learn", "PyTorch"]  # what runs by default
+FLOORS = ["numpy-fused", "numpy-fused-32"]
 
 
 # ---- one run: a fresh process trains one implementation ------------------------------
@@ -149,8 +163,67 @@ def train_pytorch(data, epochs: int, seed: int, threads: int | None, one_call: b
     return float(np.mean(predicted == data["y_test"]))
 
 
+def train_numpy_fused(data, epochs: int, seed: int, threads: int | None, one_call: bool,
+                      width: int = SIZES[1]):
+    """The floor of plain numpy: fit's SGD as one loop, in place, nothing checked.
+
+    Same initial weights and batch order as backprop_lib. width > 30 adds hidden units
+    whose weights start at 0: their z is 0, ReLU(0) = 0 and ReLU'(0) = 0, so they and
+    their weights stay exactly 0 and the network computes what the 30-unit one does.
+    A loop has no per-call overhead, so one_call changes nothing here."""
+    import numpy as np
+
+    from backprop_lib import Network
+
+    start = Network(SIZES, hidden="relu", init="he", seed=seed, dtype=np.float32)
+    n_in, n_hidden, n_out = SIZES
+    W1 = np.zeros((n_in, width), np.float32)
+    W1[:, :n_hidden] = start.W[0]
+    W2 = np.zeros((width, n_out), np.float32)
+    W2[:n_hidden] = start.W[1]
+    b1, b2 = np.zeros(width, np.float32), np.zeros(n_out, np.float32)
+    X, y = data["X_train"], data["y_train"]
+    n = len(X)
+    yield
+    with np.errstate(all="ignore"):
+        for _ in range(epochs):
+            order = start.rng.permutation(n)  # the order backprop_lib's fit draws
+            running_loss, correct = 0.0, 0  # kept per epoch, as the others do
+            for first in range(0, n, BATCH_SIZE):
+                idx = order[first:first + BATCH_SIZE]
+                a0, labels, rows = X[idx], y[idx], np.arange(len(idx))
+                z1 = a0 @ W1
+                z1 += b1
+                a1 = np.maximum(z1, 0)
+                z2 = a1 @ W2
+                z2 += b2
+                z2 -= z2.max(axis=1, keepdims=True)
+                a2 = np.exp(z2)
+                a2 /= a2.sum(axis=1, keepdims=True)
+                running_loss -= float(np.log(a2[rows, labels]).sum())
+                correct += int(np.count_nonzero(a2.argmax(axis=1) == labels))
+                delta2 = a2  # a2 - Y in place, times lr / batch: the products below
+                delta2[rows, labels] -= 1  # then give lr·∂L/∂W directly
+                delta2 *= np.float32(LR / len(idx))
+                delta1 = delta2 @ W2.T
+                delta1 *= z1 > 0
+                W2 -= a1.T @ delta2
+                b2 -= delta2.sum(axis=0)
+                W1 -= a0.T @ delta1
+                b1 -= delta1.sum(axis=0)
+            yield 1
+    Z = np.maximum(data["X_test"] @ W1 + b1, 0) @ W2 + b2
+    return float(np.mean(Z.argmax(axis=1) == data["y_test"]))
+
+
+def train_numpy_fused_32(data, epochs: int, seed: int, threads: int | None, one_call: bool):
+    """train_numpy_fused with 32 hidden units, 2 of them always 0."""
+    return train_numpy_fused(data, epochs, seed, threads, one_call, width=32)
+
+
 TRAINERS = {"backprop_lib": train_backprop_lib, "scikit-learn": train_sklearn,
-            "PyTorch": train_pytorch}
+            "PyTorch": train_pytorch, "numpy-fused": train_numpy_fused,
+            "numpy-fused-32": train_numpy_fused_32}
 
 
 def _status_kib(key: str) -> int | None:
@@ -221,6 +294,7 @@ def worker(name: str, data_path: str, epochs: int, seed: int, threads: int | Non
         import torch
 
         result["torch_threads"] = torch.get_num_threads()
+        result["torch_blas"] = "MKL" if torch.backends.mkl.is_available() else "not MKL"
     if limits is not None:
         limits.restore_original_limits()
     return result
@@ -228,15 +302,33 @@ def worker(name: str, data_path: str, epochs: int, seed: int, threads: int | Non
 
 # ---- the lower bound: the matrix products alone ---------------------------------------
 def _product_seconds(A, B, number: int = 200, repeat: int = 7) -> float:
-    """The best time of A @ B, computed as written or as (Bᵀ Aᵀ)ᵀ, whichever is faster."""
+    """The best time of A @ B, computed as written or as (Bᵀ Aᵀ)ᵀ, whichever is faster.
+
+    A and B may be numpy arrays or PyTorch tensors."""
     At, Bt = A.T, B.T
     as_written = min(timeit.repeat(lambda: A @ B, number=number, repeat=repeat))
     transposed = min(timeit.repeat(lambda: Bt @ At, number=number, repeat=repeat))
     return min(as_written, transposed) / number
 
 
+def _blas_libraries(threads: int | None) -> dict:
+    """name -> how to turn a numpy array into something its @ multiplies: numpy's own
+    BLAS, and PyTorch's (MKL on x86) when it is installed, which can be faster."""
+    libraries = {"numpy": lambda M: M}
+    if importlib.util.find_spec("torch") is not None:
+        import torch
+
+        if threads is not None:
+            torch.set_num_threads(threads)
+        libraries["PyTorch"] = torch.from_numpy
+    return libraries
+
+
 def matmul_lower_bound(n_samples: int, threads: int | None) -> dict:
-    """Seconds per epoch spent in matrix products alone, and the speed they ran at."""
+    """Seconds per epoch spent in matrix products alone, and the speed they ran at.
+
+    Each product is timed with every BLAS at hand; the bound takes the fastest, and
+    the bound of numpy's BLAS alone is kept too (the one numpy code can reach)."""
     import numpy as np
     from threadpoolctl import threadpool_limits
 
@@ -254,18 +346,23 @@ def matmul_lower_bound(n_samples: int, threads: int | None) -> dict:
         if l > 1:  # δ is never propagated back into the input layer
             products.append((f"δ{l} W{l}ᵀ  ({B}x{n_out} @ {n_out}x{n_in})", delta, W.T))
     n_batches = -(-n_samples // B)
-    rows, total_flops, total_seconds = [], 0, 0.0
+    rows, total_flops = [], 0
     with threadpool_limits(threads) if threads is not None else contextlib.nullcontext():
+        libraries = _blas_libraries(threads)
         for name, A, Bm in products:
             flops = 2 * A.shape[0] * A.shape[1] * Bm.shape[1]
-            seconds = _product_seconds(A, Bm)
-            rows.append({"product": name, "gflops_per_s": flops / seconds / 1e9,
-                         "microseconds": seconds * 1e6})
+            by_blas = {lib: _product_seconds(convert(A), convert(Bm)) * 1e6
+                       for lib, convert in libraries.items()}
+            best = min(by_blas.values())
+            rows.append({"product": name, "gflops_per_s": flops / best / 1e3,
+                         "microseconds": best, "microseconds_by_blas": by_blas})
             total_flops += flops
-            total_seconds += seconds
+    by_blas = {lib: sum(r["microseconds_by_blas"][lib] for r in rows) * n_batches / 1e6
+               for lib in libraries}
     return {"products": rows, "flops_per_batch": total_flops, "batches": n_batches,
             "gflop_per_epoch": total_flops * n_batches / 1e9,
-            "seconds_per_epoch": total_seconds * n_batches}
+            "seconds_per_epoch": sum(r["microseconds"] for r in rows) * n_batches / 1e6,
+            "seconds_per_epoch_by_blas": by_blas}
 
 
 # ---- the parent: load the data, interleave the runs, report -----------------------------
@@ -341,20 +438,23 @@ def summarize(runs: list[dict], bound: dict, names: list[str]) -> dict:
             "test_accuracy": statistics.mean(accuracy),
             "test_accuracy_min": min(accuracy), "test_accuracy_max": max(accuracy),
             "times_lower_bound": median / bound["seconds_per_epoch"],
+            "times_numpy_bound": median / bound["seconds_per_epoch_by_blas"]["numpy"],
             "blas": mine[0]["blas"], "torch_threads": mine[0].get("torch_threads"),
+            "torch_blas": mine[0].get("torch_blas"),
             "memory_method": mine[0]["memory_method"],
         }
     ratios = {}
-    if "backprop_lib" in summary:
-        ours = summary["backprop_lib"]
-        for name in names:
-            if name != "backprop_lib":
-                ratios[f"backprop_lib / {name}"] = {
-                    "time_per_epoch": ours["epoch_median_s"] / summary[name]["epoch_median_s"],
-                    "cpu_time_per_epoch": (ours["epoch_cpu_median_s"]
-                                           / summary[name]["epoch_cpu_median_s"]),
-                    "accuracy_difference": ours["test_accuracy"] - summary[name]["test_accuracy"],
-                }
+    # backprop_lib against every other row; each floor against the two libraries
+    pairs = [("backprop_lib", name) for name in names if name != "backprop_lib"]
+    pairs += [(floor, peer) for floor in FLOORS for peer in ("scikit-learn", "PyTorch")]
+    for ours, theirs in pairs:
+        if ours in summary and theirs in summary:
+            a, b = summary[ours], summary[theirs]
+            ratios[f"{ours} / {theirs}"] = {
+                "time_per_epoch": a["epoch_median_s"] / b["epoch_median_s"],
+                "cpu_time_per_epoch": a["epoch_cpu_median_s"] / b["epoch_cpu_median_s"],
+                "accuracy_difference": a["test_accuracy"] - b["test_accuracy"],
+            }
     return {"implementations": summary, "ratios": ratios}
 
 
@@ -381,8 +481,9 @@ def report(result: dict) -> str:
             "the loss before training, on 1000 of the training images)."),
         "",
         "| implementation | s/epoch median | min–max | CPU s/epoch median | total training (s) "
-        "| peak memory (MiB, + over data / process) | test accuracy | x lower bound |",
-        "|---|---|---|---|---|---|---|---|",
+        "| peak memory (MiB, + over data / process) | test accuracy | x lower bound "
+        "| x numpy's bound |",
+        "|---|---|---|---|---|---|---|---|---|",
     ]
     for name, r in result["implementations"].items():
         acc = f"{100 * r['test_accuracy']:.2f} %"
@@ -393,31 +494,38 @@ def report(result: dict) -> str:
             f"| {name} {r['version']} | {r['epoch_median_s']:.3f} | {r['epoch_min_s']:.3f}–"
             f"{r['epoch_max_s']:.3f} | {r['epoch_cpu_median_s']:.3f} | "
             f"{r['train_total_s']:.2f} | +{r['peak_extra_mib']:.0f} / "
-            f"{r['peak_rss_mib']:.0f} | {acc} | {r['times_lower_bound']:.1f} |")
+            f"{r['peak_rss_mib']:.0f} | {acc} | {r['times_lower_bound']:.1f} | "
+            f"{r['times_numpy_bound']:.1f} |")
     for name, why in result["skipped"].items():
-        lines.append(f"| {name} | skipped: {why} | | | | | | |")
-    lines += ["", "Ratios (from the same run; time < 1 means backprop_lib is faster):", ""]
+        lines.append(f"| {name} | skipped: {why} | | | | | | | |")
+    lines += ["", "Ratios (from the same run; time < 1 means the first is faster):", ""]
     for pair, r in result["ratios"].items():
         lines.append(f"- {pair}: time per epoch {r['time_per_epoch']:.2f} (CPU time "
                      f"{r['cpu_time_per_epoch']:.2f}), test accuracy "
                      f"{100 * r['accuracy_difference']:+.2f} points")
     if not result["ratios"]:
         lines.append("- none: no peer was run")
+    blases = list(b["seconds_per_epoch_by_blas"])
+    each = ", ".join(f"{lib}'s BLAS {sec:.3f} s"
+                     for lib, sec in b["seconds_per_epoch_by_blas"].items())
     lines += [
         "",
         f"Lower bound: {b['gflop_per_epoch']:.2f} GFLOP of matrix products per epoch "
         f"({b['flops_per_batch'] / 1e6:.2f} MFLOP x {b['batches']} mini-batches) take "
-        f"{b['seconds_per_epoch']:.3f} s at the speed measured for these shapes:",
+        f"{b['seconds_per_epoch']:.3f} s at the fastest speed measured for these shapes "
+        f"({each}):",
         "",
-        "| product | µs | GFLOP/s |",
-        "|---|---|---|",
+        "| product | " + " | ".join(f"µs, {lib}" for lib in blases) + " | GFLOP/s, fastest |",
+        "|---|" + "---|" * (len(blases) + 1),
     ]
-    lines += [f"| {p['product']} | {p['microseconds']:.1f} | {p['gflops_per_s']:.1f} |"
-              for p in b["products"]]
+    lines += ["| " + " | ".join([p["product"]] + [f"{p['microseconds_by_blas'][lib]:.1f}"
+                                                  for lib in blases])
+              + f" | {p['gflops_per_s']:.1f} |" for p in b["products"]]
     lines += ["", "Details per implementation:", ""]
     for name, r in result["implementations"].items():
-        threads = f", torch threads {r['torch_threads']}" if r["torch_threads"] else ""
-        lines.append(f"- {name}: BLAS {'; '.join(r['blas']) or 'none loaded'}{threads}")
+        torch = (f"; PyTorch's own matrix products: {r['torch_blas']}, torch threads "
+                 f"{r['torch_threads']}" if r["torch_threads"] else "")
+        lines.append(f"- {name}: BLAS {'; '.join(r['blas']) or 'none loaded'}{torch}")
     first = next(iter(result["implementations"].values()), None)
     if first:
         lines.append(f"- peak memory: {first['memory_method']}, in each run's own process")
@@ -455,6 +563,9 @@ def main(argv: list[str] | None = None) -> int:
                         "one call per epoch; each epoch then counts as the call's mean")
     parser.add_argument("--only", help="comma-separated implementations to run, e.g. "
                         "backprop_lib,PyTorch")
+    parser.add_argument("--floor", action="store_true",
+                        help="also run the hand-fused numpy loops (numpy-fused, "
+                        "numpy-fused-32): how fast plain numpy goes, for reference")
     parser.add_argument("--json", help="also write every number to this JSON file")
     parser.add_argument("--worker", help=argparse.SUPPRESS)
     parser.add_argument("--data", help=argparse.SUPPRESS)
@@ -470,7 +581,7 @@ def main(argv: list[str] | None = None) -> int:
     epochs = args.epochs or (2 if args.quick else 20)
     repeats = args.repeats or (2 if args.quick else 3)
     n_train = args.n_train or (10_000 if args.quick else None)
-    wanted = args.only.split(",") if args.only else list(IMPLEMENTATIONS)
+    wanted = args.only.split(",") if args.only else PEERS + (FLOORS if args.floor else [])
     unknown = set(wanted) - set(IMPLEMENTATIONS)
     if unknown:
         parser.error(f"unknown implementation(s) {sorted(unknown)}; choose from "

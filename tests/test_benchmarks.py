@@ -20,7 +20,8 @@ FIELDS = {
     "version", "runs", "epochs_timed", "epoch_median_s", "epoch_min_s", "epoch_max_s",
     "epoch_cpu_median_s",
     "train_total_s", "peak_extra_mib", "peak_rss_mib", "test_accuracy", "test_accuracy_min",
-    "test_accuracy_max", "times_lower_bound", "blas", "torch_threads", "memory_method",
+    "test_accuracy_max", "times_lower_bound", "times_numpy_bound", "blas", "torch_threads",
+    "torch_blas", "memory_method",
 }
 
 
@@ -71,6 +72,7 @@ def test_quick_benchmark_reports_every_field(tmp_path):
         assert summary["epochs_timed"] == 4 and summary["runs"] == 2
         assert 0 < summary["epoch_min_s"] <= summary["epoch_median_s"] <= summary["epoch_max_s"]
         assert summary["train_total_s"] > 0 and summary["times_lower_bound"] > 0
+        assert summary["times_lower_bound"] >= summary["times_numpy_bound"]  # a lower bound
         assert summary["peak_extra_mib"] >= 0 and summary["peak_rss_mib"] > 0
         assert 0.5 < summary["test_accuracy"] <= 1  # 2 epochs on 10,000 images: about 0.89
     # the runs were interleaved: A B C A B C
@@ -81,7 +83,8 @@ def test_quick_benchmark_reports_every_field(tmp_path):
     bound = result["lower_bound"]
     assert len(bound["products"]) == 5 and bound["batches"] == 100
     assert bound["flops_per_batch"] == 2 * 100 * (2 * 784 * 30 + 3 * 30 * 10)
-    assert bound["seconds_per_epoch"] > 0
+    assert 0 < bound["seconds_per_epoch"] <= bound["seconds_per_epoch_by_blas"]["numpy"]
+    assert set(bound["seconds_per_epoch_by_blas"]) <= {"numpy", "PyTorch"}
 
     for text in ("s/epoch median", "Ratios", "Lower bound", "backprop_lib", "scikit-learn",
                  "PyTorch", "Threads: 1"):
@@ -102,6 +105,32 @@ def test_one_call_mode_trains_every_epoch_in_one_call(tmp_path):
         assert len(r["epoch_seconds"]) == 2 and r["epoch_seconds"][0] == r["epoch_seconds"][1]
     assert set(result["ratios"]) == {"backprop_lib / scikit-learn"}
     assert "Training calls: one per run" in run.stdout
+
+
+def test_floor_loops_train_the_same_network_as_backprop_lib(tmp_path):
+    """--floor's hand-fused loops start from backprop_lib's weights and batch order, so
+    they must learn what it learns: a loop that skipped work would be fast and wrong."""
+    mnist_or_skip()
+    out = tmp_path / "result.json"
+    run = subprocess.run([sys.executable, str(BENCH), "--floor", "--only",
+                          "backprop_lib,scikit-learn,numpy-fused,numpy-fused-32",
+                          "--epochs", "2", "--repeats", "1", "--n-train", "2000",
+                          "--json", str(out)],
+                         cwd=ROOT, capture_output=True, text=True, timeout=600, check=False)
+    assert run.returncode == 0, run.stderr
+    result = json.loads(out.read_text())
+    summary = result["implementations"]
+    assert set(summary) == {"backprop_lib", "scikit-learn", "numpy-fused", "numpy-fused-32"}
+    ours = summary["backprop_lib"]["test_accuracy"]
+    assert ours > 0.8  # 2 epochs on 2000 images: about 0.86
+    for floor in ("numpy-fused", "numpy-fused-32"):
+        assert FIELDS <= set(summary[floor]), floor
+        assert abs(summary[floor]["test_accuracy"] - ours) < 0.005, floor  # rounding only
+    assert set(result["ratios"]) == {
+        "backprop_lib / scikit-learn", "backprop_lib / numpy-fused",
+        "backprop_lib / numpy-fused-32", "numpy-fused / scikit-learn",
+        "numpy-fused-32 / scikit-learn"}
+    assert "numpy-fused-32 / scikit-learn: time per epoch" in run.stdout
 
 
 def test_a_missing_peer_is_skipped_with_how_to_install_it(monkeypatch):
