@@ -581,7 +581,8 @@ def main(argv: list[str] | None = None) -> int:
     epochs = args.epochs or (2 if args.quick else 20)
     repeats = args.repeats or (2 if args.quick else 3)
     n_train = args.n_train or (10_000 if args.quick else None)
-    wanted = args.only.split(",") if args.only else PEERS + (FLOORS if args.floor else [])
+    wanted = (args.only.split(",") if args.only else PEERS) + (FLOORS if args.floor else [])
+    wanted = list(dict.fromkeys(wanted))  # --floor with --only adds the floors once
     unknown = set(wanted) - set(IMPLEMENTATIONS)
     if unknown:
         parser.error(f"unknown implementation(s) {sorted(unknown)}; choose from "

@@ -113,7 +113,7 @@ def test_floor_loops_train_the_same_network_as_backprop_lib(tmp_path):
     mnist_or_skip()
     out = tmp_path / "result.json"
     run = subprocess.run([sys.executable, str(BENCH), "--floor", "--only",
-                          "backprop_lib,scikit-learn,numpy-fused,numpy-fused-32",
+                          "backprop_lib,scikit-learn,numpy-fused",  # --floor adds -32
                           "--epochs", "2", "--repeats", "1", "--n-train", "2000",
                           "--json", str(out)],
                          cwd=ROOT, capture_output=True, text=True, timeout=600, check=False)
