@@ -53,9 +53,8 @@ def bipolar_sigmoid(z: np.ndarray) -> np.ndarray:
 
 
 def bipolar_sigmoid_prime(z: np.ndarray) -> np.ndarray:
-    """f'(z) = (1 + f(z))(1 - f(z)) / 2, from the weighted input z."""
-    f = bipolar_sigmoid(z)
-    return 0.5 * (1.0 + f) * (1.0 - f)
+    """f'(z) = 2σ'(z), the chain rule on f(z) = 2σ(z) - 1, from the weighted input z."""
+    return 2.0 * sigmoid_prime(z)
 
 
 def relu(z: np.ndarray) -> np.ndarray:
