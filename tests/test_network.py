@@ -626,6 +626,21 @@ def test_divergence_reference_is_the_loss_before_training_on_many_samples():
     assert not history.diverged and history.loss[-1] < history.loss[0]
 
 
+def test_divergence_reference_samples_the_whole_data_not_its_first_rows():
+    # The first 1000 targets are what the untrained net already outputs (loss 0 there): a
+    # reference taken from the first rows only would be 0 and flag sane training as diverged.
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(5000, 3))
+    Y = np.r_[np.zeros((1000, 1)), np.ones((4000, 1))]
+    net = Network([3, 1], hidden="identity", output="identity", loss="mse")
+    net.set_weights([np.zeros((3, 1))])          # outputs 0 for every sample before training
+    assert net.loss(X[:1000], Y[:1000]) == 0.0
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        history = net.fit(X, Y, lr=0.1, epochs=5, batch_size=100, shuffle=False)
+    assert not history.diverged and len(history.loss) == 5
+
+
 def test_online_training_is_not_mistaken_for_divergence():
     # One sample's loss can be tiny; divergence is judged against the loss on all data.
     net = Network([1, 1], hidden="identity", output="identity", loss="mse")
