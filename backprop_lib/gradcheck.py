@@ -52,8 +52,13 @@ def relative_error(analytic, numeric) -> float:
 
 
 def network_numerical_gradients(net: Network, X, Y, h: float = 1e-5):
-    """Numerical (dW, db) of net.loss(X, Y), in the same layout as net.backward returns."""
+    """Numerical (dW, db) of net.loss(X, Y), in the same layout as net.backward returns.
+
+    The network is left as it was: its parameters, and the z and a it kept from its last
+    pass (not those of the last nudged one).
+    """
     X, Y = net._check_XY(X, Y)
+    kept = net.z, net.a
 
     def f() -> float:
         return net._loss(net._forward(X), Y)
@@ -61,6 +66,7 @@ def network_numerical_gradients(net: Network, X, Y, h: float = 1e-5):
     with np.errstate(all="ignore"):
         dW = [numerical_gradient(f, W, h) for W in net.W]
         db = [numerical_gradient(f, b, h) for b in net.b]
+    net.z, net.a = kept
     return dW, db
 
 

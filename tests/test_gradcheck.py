@@ -114,6 +114,21 @@ def test_network_numerical_gradients_layout():
     assert relative_error(dW + db, nW + nb) < 1e-7
 
 
+def test_gradient_check_leaves_the_kept_arrays_of_the_unnudged_pass():
+    # A learner compares net.z and net.a with their own arrays after a gradient check: they
+    # must be those of the real parameters, not of the last nudged pass (off by about h).
+    net = checked_network(2, "sigmoid", "sigmoid", "mse")
+    X = np.random.default_rng(0).normal(size=(N_SAMPLES, N_IN))
+    Y = np.random.default_rng(1).random((N_SAMPLES, N_OUT))
+    W_before = [W.copy() for W in net.W]
+    gradient_check(net, X, Y)
+    kept_z, kept_a = [z.copy() for z in net.z], [a.copy() for a in net.a]
+    net.forward(X)
+    for kept, fresh in zip(kept_z + kept_a, net.z + net.a):
+        np.testing.assert_array_equal(kept, fresh)
+    for W, W0 in zip(net.W, W_before):
+        np.testing.assert_array_equal(W, W0)
+
 def test_gradient_check_refuses_float32_networks():
     net = Network([2, 3, 1], dtype=np.float32, seed=0)
     with pytest.raises(ValueError, match=r"float64.*dtype=np\.float64"):
