@@ -50,17 +50,51 @@ def check(name: str, got, expected, *, rtol: float = 1e-6, atol: float = 1e-9) -
         print(f"❌ {name}: expected {exp_arr}, got {got_arr}")
 
 
-def check_exercise(name: str, fn: Callable, args: tuple, expected, **tolerances) -> None:
-    """Call fn(*args) and check the result; a NotImplementedError means 'not attempted yet'."""
+def check_exercise(name: str, fn: Callable, args: tuple, expected, *, parts: int | None = None,
+                   **tolerances) -> None:
+    """Call fn(*args) and check the result; a NotImplementedError means 'not attempted yet'.
+
+    parts=k is for an exercise that returns k arrays (``return dW, db``): `expected` is then
+    the k right arrays, and each result is checked for its shape before all are compared.
+    """
     global _last_passed
+    _last_passed = False
     try:
         got = fn(*args)
     except NotImplementedError:
-        _last_passed = False
         print(f"⏳ {name}: not attempted yet. Replace `raise NotImplementedError` with your "
               f"code, run that cell, then run this one again.")
         return
+    if parts is not None and got is not None:
+        got = _joined(name, got, expected, parts)
+        if got is None:
+            return
+        expected = np.concatenate([np.ravel(e) for e in expected])
     check(name, got, expected, **tolerances)
+
+
+def _joined(name: str, got, expected, parts: int) -> np.ndarray | None:
+    """The k results of an exercise as one flat array, or None after saying what is wrong."""
+    if not isinstance(got, (tuple, list)) or len(got) != parts:
+        what = f"{len(got)} results" if isinstance(got, (tuple, list)) else \
+            f"a single {type(got).__name__}"
+        print(f"❌ {name}: expected {parts} results (return them separated by commas), got {what}")
+        return None
+    for k, (g, e) in enumerate(zip(got, expected), start=1):
+        if g is None:
+            print(f"❌ {name}: result {k} of {parts} is None; is it computed before `return`?")
+            return None
+        try:
+            g = np.asarray(g, dtype=float)
+        except (TypeError, ValueError):
+            print(f"❌ {name}: result {k} of {parts} should be a number or an array of numbers, "
+                  f"got {type(g).__name__}")
+            return None
+        if g.shape != np.shape(e):
+            print(f"❌ {name}: result {k} of {parts} should have shape {np.shape(e)}, "
+                  f"got shape {g.shape}")
+            return None
+    return np.concatenate([np.ravel(np.asarray(g, dtype=float)) for g in got])
 
 
 def passed() -> bool:

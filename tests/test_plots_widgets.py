@@ -369,6 +369,29 @@ def test_check_exercise_passes_tolerances_and_lets_other_errors_through(capsys):
     capsys.readouterr()
 
 
+def test_check_exercise_with_several_results_says_which_is_wrong(capsys):
+    expected = (np.array([1.0, 2.0]), 3.0)           # e.g. (dL/dw, dL/db)
+    cases = [
+        (lambda: (np.array([1.0, 2.0]), 3.0), "✅ pair: correct"),
+        (lambda: [np.array([1.0, 2.0]), 3.0], "✅ pair: correct"),   # a list will do
+        (lambda: (1.0, 2.0, 3.0), "❌ pair: expected 2 results (return them separated by "
+                                  "commas), got 3 results"),
+        (lambda: np.array([1.0, 2.0, 3.0]), "❌ pair: expected 2 results (return them "
+                                            "separated by commas), got a single ndarray"),
+        (lambda: (np.array([1.0, 2.0, 0.0]), 3.0), "❌ pair: result 1 of 2 should have shape "
+                                                   "(2,), got shape (3,)"),
+        (lambda: (np.array([1.0, 2.0]), "three"), "❌ pair: result 2 of 2 should be a number "
+                                                  "or an array of numbers, got str"),
+        (lambda: (np.array([1.0, 2.0]), None), "❌ pair: result 2 of 2 is None; is it computed "
+                                               "before `return`?"),
+        (lambda: (np.array([1.0, 2.5]), 3.0), "❌ pair: expected [1. 2. 3.], got [1.  2.5 3. ]"),
+        (lambda: None, "❌ pair: got None; does your function end with `return ...`?"),
+    ]
+    for fn, line in cases:
+        check_exercise("pair", fn, (), expected, parts=2)
+        assert capsys.readouterr().out.strip() == line
+        assert passed() is line.startswith("✅")
+
 def test_draw_network_notes_and_input_names():
     fig = drawn(draw_network([2, 3, 1], input_names=["hours studied", "hours slept"],
                              notes=["n1", "n2", "n3", "out"]))
