@@ -80,6 +80,7 @@ def _joined(name: str, got, expected, parts: int) -> np.ndarray | None:
             f"a single {type(got).__name__}"
         print(f"❌ {name}: expected {parts} results (return them separated by commas), got {what}")
         return None
+    arrays = []
     for k, (g, e) in enumerate(zip(got, expected), start=1):
         if g is None:
             print(f"❌ {name}: result {k} of {parts} is None; is it computed before `return`?")
@@ -94,7 +95,8 @@ def _joined(name: str, got, expected, parts: int) -> np.ndarray | None:
             print(f"❌ {name}: result {k} of {parts} should have shape {np.shape(e)}, "
                   f"got shape {g.shape}")
             return None
-    return np.concatenate([np.ravel(np.asarray(g, dtype=float)) for g in got])
+        arrays.append(g.ravel())
+    return np.concatenate(arrays)
 
 
 def passed() -> bool:

@@ -129,6 +129,7 @@ def test_gradient_check_leaves_the_kept_arrays_of_the_unnudged_pass():
     for W, W0 in zip(net.W, W_before):
         np.testing.assert_array_equal(W, W0)
 
+
 def test_gradient_check_refuses_float32_networks():
     net = Network([2, 3, 1], dtype=np.float32, seed=0)
     with pytest.raises(ValueError, match=r"float64.*dtype=np\.float64"):

@@ -392,6 +392,7 @@ def test_check_exercise_with_several_results_says_which_is_wrong(capsys):
         assert capsys.readouterr().out.strip() == line
         assert passed() is line.startswith("✅")
 
+
 def test_draw_network_notes_and_input_names():
     fig = drawn(draw_network([2, 3, 1], input_names=["hours studied", "hours slept"],
                              notes=["n1", "n2", "n3", "out"]))
