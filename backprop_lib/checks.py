@@ -1,7 +1,7 @@
 """Input checks that fail early with a message that teaches what to fix.
 
-Every public function of backprop_lib calls these instead of letting numpy
-broadcast a wrong shape into a silent wrong answer.
+The public functions of backprop_lib that take data call these instead of letting
+numpy broadcast a wrong shape into a silent wrong answer.
 """
 
 from __future__ import annotations

@@ -55,7 +55,10 @@ def load_iris_data() -> tuple[np.ndarray, np.ndarray, list[str], list[str]]:
 
 
 def one_hot(y, n_classes: int | None = None) -> np.ndarray:
-    """Integer labels (n,) -> one-hot rows (n, n_classes): 2 -> [0, 0, 1]."""
+    """Integer labels (n,) -> one-hot rows (n, n_classes).
+
+    one_hot([2, 0], 3) -> [[0, 0, 1], [1, 0, 0]]; without n_classes, max label + 1 columns.
+    """
     y = np.asarray(y)
     if y.ndim == 2 and y.shape[1] == 1:
         y = y[:, 0]

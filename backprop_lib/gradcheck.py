@@ -12,6 +12,7 @@ from collections.abc import Callable
 
 import numpy as np
 
+from .checks import positive_number
 from .network import Network
 
 
@@ -23,6 +24,7 @@ def numerical_gradient(f: Callable[[], float], x: np.ndarray, h: float = 1e-5) -
     """
     if not isinstance(x, np.ndarray) or not np.issubdtype(x.dtype, np.floating):
         raise TypeError("x must be a floating numpy array that f reads (it is nudged in place)")
+    h = positive_number(h, "the step h")
     grad = np.zeros_like(x, dtype=np.float64)
     for i in np.ndindex(x.shape):
         old = x[i]
@@ -39,16 +41,36 @@ def relative_error(analytic, numeric) -> float:
     """‖a - n‖ / (‖a‖ + ‖n‖): about 1e-9 when the two agree, near 1 when they do not.
 
     Rule of thumb in float64: below 1e-7 the gradient is right; above 1e-2 it is wrong;
-    in between, look closer (a kink such as relu at 0, or too large a step h).
+    in between, look closer (a kink such as relu at 0, or too large a step h). Each
+    argument is an array or a list (or tuple) of arrays, e.g. dW + db.
     """
-    a = np.concatenate([np.ravel(g) for g in analytic]) if isinstance(analytic, list) else \
-        np.ravel(analytic)
-    n = np.concatenate([np.ravel(g) for g in numeric]) if isinstance(numeric, list) else \
-        np.ravel(numeric)
+    _refuse_transposed(analytic, numeric)
+    a, n = _flat(analytic), _flat(numeric)
     if a.shape != n.shape:
         raise ValueError(f"the gradients have different sizes: {a.shape} and {n.shape}")
     denominator = np.linalg.norm(a) + np.linalg.norm(n)
     return 0.0 if denominator == 0 else float(np.linalg.norm(a - n) / denominator)
+
+
+def _flat(grads) -> np.ndarray:
+    """An array, or a (nested) list of arrays such as net.backward's (dW, db), flattened."""
+    if not isinstance(grads, (list, tuple)):
+        return np.ravel(np.asarray(grads, dtype=float))
+    return np.concatenate([_flat(g) for g in grads]) if grads else np.zeros(0)
+
+
+def _refuse_transposed(analytic, numeric) -> None:
+    """Raise if an array is compared with the transpose of its partner: same size, and
+    entry by entry a meaningless number."""
+    if isinstance(analytic, (list, tuple)) and isinstance(numeric, (list, tuple)):
+        if len(analytic) == len(numeric):
+            for a, n in zip(analytic, numeric):
+                _refuse_transposed(a, n)
+        return
+    sa, sn = np.shape(analytic), np.shape(numeric)
+    if len(sa) == 2 and sa != sn and sa == sn[::-1]:
+        raise ValueError(f"comparing an array of shape {sa} with one of shape {sn}: one of them "
+                         f"is transposed, so the entries do not match up")
 
 
 def network_numerical_gradients(net: Network, X, Y, h: float = 1e-5):

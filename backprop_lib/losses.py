@@ -18,36 +18,36 @@ from .checks import as_matrix
 EPS = 1e-12
 
 
-def check_targets(Y, n_outputs: int, loss: str, dtype=None) -> np.ndarray:
+def check_targets(Y, n_outputs: int, loss: str, dtype=None, name: str = "y") -> np.ndarray:
     """Return Y as (n_samples, n_outputs), with an error that says how to fix it if not."""
     arr = np.asarray(Y) if not isinstance(Y, (str, bytes)) else Y
     if isinstance(arr, np.ndarray) and arr.ndim == 1 and n_outputs > 1:
         raise ValueError(
-            f"y has shape {arr.shape} but the output layer has {n_outputs} columns: "
-            f"one-hot encode the labels first, e.g. one_hot(y, {n_outputs})"
+            f"{name} has shape {arr.shape} but the output layer has {n_outputs} columns: "
+            f"one-hot encode the labels first, e.g. one_hot({name}, {n_outputs})"
         )
     if isinstance(arr, np.ndarray) and arr.ndim == 1 and n_outputs == 1:
         raise ValueError(
-            f"y has shape {arr.shape} but targets must be 2-D (n_samples, 1) for a network "
-            f"with one output: use y.reshape(-1, 1)"
+            f"{name} has shape {arr.shape} but targets must be 2-D (n_samples, 1) for a network "
+            f"with one output: use {name}.reshape(-1, 1)"
         )
-    Y = as_matrix(Y, "y", dtype=dtype)
+    Y = as_matrix(Y, name, dtype=dtype)
     if Y.shape[1] == 1 and n_outputs > 1:
         raise ValueError(
-            f"y has shape {Y.shape}, one label per row, but the output layer has {n_outputs} "
-            f"units: one-hot encode the labels first, e.g. one_hot(y, {n_outputs})"
+            f"{name} has shape {Y.shape}, one label per row, but the output layer has {n_outputs} "
+            f"units: one-hot encode the labels first, e.g. one_hot({name}, {n_outputs})"
         )
     if Y.shape[1] != n_outputs:
         raise ValueError(
-            f"y has shape {Y.shape}, so {Y.shape[1]} columns, but the output layer has "
+            f"{name} has shape {Y.shape}, so {Y.shape[1]} columns, but the output layer has "
             f"{n_outputs} units: give one target column per output unit"
         )
     if loss == "cross_entropy":
         if np.any(Y < 0) or not np.allclose(Y.sum(axis=1), 1.0, atol=1e-6):
             raise ValueError(
-                "cross_entropy needs each row of y to be a probability distribution over the "
+                f"cross_entropy needs each row of {name} to be a probability distribution over the "
                 f"{n_outputs} classes (one-hot labels): encode integer labels with "
-                f"one_hot(y, {n_outputs})"
+                f"one_hot({name}, {n_outputs})"
             )
     if loss == "binary_cross_entropy" and (np.any(Y < 0) or np.any(Y > 1)):
         raise ValueError(
@@ -59,12 +59,24 @@ def check_targets(Y, n_outputs: int, loss: str, dtype=None) -> np.ndarray:
 
 def _pair(A, Y, loss: str) -> tuple[np.ndarray, np.ndarray]:
     """Check A and Y together for the loss functions called directly."""
-    A = as_matrix(A, "the network output A")
+    keep32 = isinstance(A, np.ndarray) and A.dtype == np.float32
+    A = as_matrix(A, "A", dtype=np.float32 if keep32 else None)
     Y = check_targets(Y, A.shape[1], loss, dtype=A.dtype)
     if Y.shape[0] != A.shape[0]:
         raise ValueError(
-            f"the output has {A.shape[0]} samples (rows) but y has {Y.shape[0]}: "
+            f"the output A has {A.shape[0]} samples (rows) but y has {Y.shape[0]}: "
             f"give one target row per input row"
+        )
+    if loss != "mse" and (A.min() < 0 or A.max() > 1):
+        raise ValueError(
+            f"{loss} needs probabilities between 0 and 1, but A has values from "
+            f"{A.min():.3g} to {A.max():.3g}: did you pass the weighted inputs z instead of "
+            f"the output activations ({'softmax' if loss == 'cross_entropy' else 'sigmoid'}(z))?"
+        )
+    if loss == "cross_entropy" and not np.allclose(A.sum(axis=1), 1.0, atol=1e-3):
+        raise ValueError(
+            "cross_entropy needs each row of A to be probabilities that sum to 1 (softmax "
+            "outputs); for one sigmoid output per class use binary_cross_entropy"
         )
     return A, Y
 
@@ -111,7 +123,8 @@ def _mse_grad(A, Y):
 
 
 def _cross_entropy(P, Y):
-    return float(-np.sum(Y * np.log(np.clip(P, EPS, 1.0))) / P.shape[0])
+    # 0.0 - ...: a perfect answer gives 0.0, not -0.0
+    return float(0.0 - np.sum(Y * np.log(np.clip(P, EPS, 1.0))) / P.shape[0])
 
 
 def _cross_entropy_grad(P, Y):
@@ -126,7 +139,7 @@ def _clip01(A):
 
 def _binary_cross_entropy(A, Y):
     A = _clip01(A)
-    return float(-np.sum(Y * np.log(A) + (1.0 - Y) * np.log(1.0 - A)) / A.shape[0])
+    return float(0.0 - np.sum(Y * np.log(A) + (1.0 - Y) * np.log(1.0 - A)) / A.shape[0])
 
 
 def _binary_cross_entropy_grad(A, Y):

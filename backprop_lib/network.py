@@ -4,7 +4,8 @@ Shapes, one sample per row (the convention of the whole series):
     X: (n_samples, n_features)        a[0] = X
     W[l]: (size of layer l, size of layer l+1)   b[l]: (size of layer l+1,)
     z[l] = a[l] @ W[l] + b[l]         a[l+1] = f(z[l])
-Python counts from 0, the text from 1: W[0] is the text's W1, z[0] its z2, and so on.
+Python counts from 0, the text from 1: W[0] is the text's W1, b[0] its b1, z[0] its z2,
+a[0] = X its a1, a[1] its a2, delta[0] its delta2, delta[1] its delta3, and so on.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ import numpy as np
 
 from .activations import get_activation, softmax_backward
 from .checks import as_matrix, positive_int, positive_number, same_rows
+from .datasets import one_hot
 from .losses import check_targets, get_loss
 
 # (output activation, loss) pairs whose combined gradient ∂L/∂z is simply (a - y) / n:
@@ -30,7 +32,12 @@ class TrainingDivergedWarning(UserWarning):
 
 @dataclass
 class History:
-    """What happened during fit: one entry per epoch (loss, accuracy, validation)."""
+    """What happened during fit: one entry per epoch (loss, accuracy, validation).
+
+    loss and accuracy are the means over the epoch's mini-batches, each measured just
+    before its step (so while the network still learns); the validation numbers are
+    measured once, at the end of the epoch.
+    """
 
     lr: float
     loss: list = field(default_factory=list)
@@ -50,9 +57,10 @@ class Network:
     """A fully connected network, e.g. ``Network([2, 3, 1], hidden="sigmoid", output="sigmoid",
     loss="mse", seed=0)``.
 
-    init: "auto" (He for relu hidden layers, Xavier otherwise), "he", "xavier",
-    "normal" (N(0, init_scale²), default scale 1) or "uniform" (U(-init_scale,
-    init_scale), default 0.5). Biases start at 0; bias=False keeps them at 0 for good.
+    init: "auto" (He for every layer if the hidden layers are relu, Xavier otherwise),
+    "he", "xavier", "normal" (N(0, init_scale²), default scale 1) or "uniform"
+    (U(-init_scale, init_scale), default 0.5). Biases start at 0; bias=False keeps them
+    at 0 for good.
     """
 
     def __init__(self, sizes, hidden: str = "sigmoid", output: str = "sigmoid",
@@ -126,9 +134,13 @@ class Network:
                 raise ValueError(
                     f"W[{l}] connects {old.shape[0]} units to {old.shape[1]}, so it must have "
                     f"shape {old.shape} (rows = from, columns = to); got {w.shape}")
+            _finite(w, f"W[{l}]")
             new_W.append(w)
         new_b = self.b
         if b is not None:
+            if not self.use_bias:
+                raise ValueError("this network was built with bias=False, so its biases stay 0: "
+                                 "call set_weights(W) without b")
             if len(b) != len(self.b):
                 raise ValueError(f"this network has {len(self.b)} bias vectors, got {len(b)}")
             new_b = []
@@ -136,6 +148,7 @@ class Network:
                 v = np.array(v, dtype=self.dtype).reshape(-1)
                 if v.shape != old.shape:
                     raise ValueError(f"b[{l}] must have shape {old.shape}, got {v.shape}")
+                _finite(v, f"b[{l}]")
                 new_b.append(v)
         self.W, self.b = new_W, new_b
 
@@ -148,18 +161,18 @@ class Network:
         return copy.deepcopy(self)
 
     # ---- forward and backward -------------------------------------------------------
-    def _check_X(self, X) -> np.ndarray:
-        X = as_matrix(X, "X", dtype=self.dtype)
+    def _check_X(self, X, name: str = "X") -> np.ndarray:
+        X = as_matrix(X, name, dtype=self.dtype)
         if X.shape[1] != self.sizes[0]:
             raise ValueError(
-                f"X has {X.shape[1]} features (columns) but the network's input layer has "
-                f"{self.sizes[0]} units: X must have shape (n_samples, {self.sizes[0]})")
+                f"{name} has {X.shape[1]} features (columns) but the network's input layer has "
+                f"{self.sizes[0]} units: {name} must have shape (n_samples, {self.sizes[0]})")
         return X
 
-    def _check_XY(self, X, Y) -> tuple[np.ndarray, np.ndarray]:
-        X = self._check_X(X)
-        Y = check_targets(Y, self.sizes[-1], self.loss_name, dtype=self.dtype)
-        same_rows(X, Y, "X", "y")
+    def _check_XY(self, X, Y, names=("X", "y")) -> tuple[np.ndarray, np.ndarray]:
+        X = self._check_X(X, names[0])
+        Y = check_targets(Y, self.sizes[-1], self.loss_name, dtype=self.dtype, name=names[1])
+        same_rows(X, Y, *names)
         return X, Y
 
     def _forward(self, X: np.ndarray) -> np.ndarray:
@@ -220,8 +233,11 @@ class Network:
         return self._loss(self._forward(X), Y)
 
     def step(self, dW, db, lr: float) -> None:
-        """One gradient-descent step: W ← W - lr·dW, b ← b - lr·db."""
-        self._step(dW, db, positive_number(lr, "the learning rate lr"))
+        """One gradient-descent step: W ← W - lr·dW, b ← b - lr·db (dW, db as backward gives)."""
+        lr = positive_number(lr, "the learning rate lr")
+        _check_gradients(dW, self.W, "dW", "W")
+        _check_gradients(db, self.b, "db", "b")
+        self._step(dW, db, lr)
 
     def _step(self, dW, db, lr: float) -> None:
         """step with a learning rate already checked (fit calls it on every batch)."""
@@ -242,7 +258,8 @@ class Network:
             blas_threads: int | None = 1, divergence_factor: float = 1e3) -> History:
         """Train with gradient descent and return a History of loss and accuracy per epoch.
 
-        batch_size None = full batch, 1 = one sample at a time (online), else mini-batches.
+        batch_size None = full batch, 1 = one sample at a time (online), else mini-batches
+        (a batch_size larger than the data is a full batch).
         Training stops with one TrainingDivergedWarning if the loss becomes NaN/inf, or if
         an epoch's mean loss exceeds divergence_factor × the loss before training.
         blas_threads=1 is fastest for the small matrices of this series on a 2-core
@@ -251,13 +268,16 @@ class Network:
         X, Y = self._check_XY(X, Y)
         lr = positive_number(lr, "the learning rate lr")
         epochs = positive_int(epochs, "epochs")
+        if positive_number(divergence_factor, "divergence_factor") <= 1:
+            raise ValueError(f"divergence_factor must be greater than 1 (training stops when the "
+                             f"loss grows to that many times its start), got {divergence_factor}")
         n = X.shape[0]
         batch_size = n if batch_size is None else min(positive_int(batch_size, "batch_size"), n)
         val = None
         if validation_data is not None:
-            if len(validation_data) != 2:
+            if not isinstance(validation_data, (tuple, list)) or len(validation_data) != 2:
                 raise ValueError("validation_data must be a pair (X_val, y_val)")
-            val = self._check_XY(*validation_data)
+            val = self._check_XY(*validation_data, names=("X_val", "y_val"))
         history = History(lr=lr)
         with _blas_threads(blas_threads), np.errstate(all="ignore"):
             self._run_epochs(X, Y, lr, epochs, batch_size, shuffle, val, progress,
@@ -271,13 +291,14 @@ class Network:
         kind = _target_kind(Y)
         # What "grew too far" is measured against: the loss before training, on up to 1000
         # evenly spaced samples (plenty for a factor of 1000, and cheap on MNIST).
-        every = max(1, n // 1000)
+        every = -(-n // 1000)  # n / 1000 rounded up
         start_loss = self._loss(self._forward(X[::every]), Y[::every])
         for epoch in _epoch_range(epochs, progress):
             order = self.rng.permutation(n) if shuffle else np.arange(n)
             total_loss, correct = 0.0, 0
             for start in range(0, n, batch_size):
                 idx = order[start:start + batch_size]
+                # full batch in order: the data itself, without copying it every step
                 Xb, Yb = (X, Y) if batch_size == n and not shuffle else (X[idx], Y[idx])
                 dW, db, loss, A = self._backward(Xb, Yb)
                 step += 1
@@ -307,15 +328,46 @@ class Network:
         """
         A = self.forward(X)
         y = np.asarray(y)
+        if y.ndim == 0:
+            raise ValueError("y must hold one label or target per sample, got a single value")
         if A.shape[1] > 1 and y.ndim == 1:
-            y = np.eye(A.shape[1])[y.astype(int)]  # labels -> one-hot
+            y = one_hot(y, A.shape[1])  # labels -> one-hot (and a clear error for bad labels)
         Y = y.reshape(len(y), -1).astype(float)
+        if Y.shape[1] != A.shape[1]:
+            raise ValueError(f"y has {Y.shape[1]} columns but the network has {A.shape[1]} "
+                             f"outputs: give labels (n,) or one target column per output")
         same_rows(A, Y, "X", "y")
         kind = _target_kind(Y)
         if kind is None:
             raise ValueError("accuracy needs class targets: labels 0..k-1, one-hot rows, or a "
                              "single column of 0/1 or ±1 values")
         return _count_correct(A, Y, kind) / len(A)
+
+
+# ---- checks of hand-made arrays ---------------------------------------------------------
+def _finite(x: np.ndarray, name: str) -> None:
+    """Raise if x holds NaN or inf (it would spread into every output)."""
+    if not np.all(np.isfinite(x)):
+        raise ValueError(f"{name} contains NaN or infinite values")
+
+
+def _check_gradients(grads, params: list, name: str, param_name: str) -> None:
+    """Raise unless grads is one finite array per parameter, each of its shape."""
+    if not isinstance(grads, (list, tuple)) or len(grads) != len(params):
+        raise ValueError(f"{name} must be a list of {len(params)} arrays, one per {param_name}[l], "
+                         f"as net.backward returns them: dW, db = net.backward(X, Y)")
+    for l, (g, p) in enumerate(zip(grads, params)):
+        if isinstance(g, (list, tuple)):
+            raise ValueError(f"{name}[{l}] is a {type(g).__name__}, not an array: pass dW and db "
+                             f"separately, dW, db = net.backward(X, Y), then net.step(dW, db, lr)")
+        shape = np.shape(g)
+        if shape != p.shape:
+            hint = ": is it transposed?" if shape == p.shape[::-1] else ""
+            raise ValueError(f"{name}[{l}] has shape {shape} but {param_name}[{l}] has shape "
+                             f"{p.shape}{hint}")
+        if not np.isfinite(np.sum(g)):  # a NaN or inf anywhere spoils the sum
+            raise ValueError(f"{name}[{l}] contains NaN or infinite values: the gradient "
+                             f"overflowed; try a smaller learning rate")
 
 
 # ---- helpers of fit -------------------------------------------------------------------

@@ -1,7 +1,8 @@
 """Plots of the series: training curves, decision regions, small networks, digits.
 
 Each function draws on an Axes (a new figure if none is given) and returns the
-Figure, so a notebook can call plt.show() and nothing else.
+Figure (plot_confusion_matrix also returns the counts), so a notebook can call
+plt.show() and nothing else.
 """
 
 from __future__ import annotations

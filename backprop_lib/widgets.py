@@ -95,6 +95,7 @@ def lr_slider(train_and_plot: Callable[[float], object], lr: float = 0.1,
     train_and_plot should train, draw a new figure and call plt.show(). The line
     "learning rate: X" is printed first on every run, so a reader (or a test) can
     see which value the figure belongs to. A value can also be typed into the box.
+    step is in powers of 10: 0.1 moves the learning rate by a factor 10**0.1 ≈ 1.26.
     """
     import ipywidgets as widgets
 

@@ -204,3 +204,21 @@ def test_relative_error_is_scale_free():
 def test_relative_error_refuses_different_sizes():
     with pytest.raises(ValueError, match="different sizes"):
         relative_error(np.ones(3), np.ones(4))
+
+
+def test_relative_error_takes_backwards_pair_and_refuses_a_transpose():
+    net = checked_network(2, "tanh", "identity", "mse")
+    X = np.random.default_rng(0).normal(size=(N_SAMPLES, N_IN))
+    Y = np.random.default_rng(1).normal(size=(N_SAMPLES, N_OUT))
+    assert relative_error(net.backward(X, Y), network_numerical_gradients(net, X, Y)) < 1e-7
+    M = np.arange(6.0).reshape(2, 3)
+    with pytest.raises(ValueError, match=r"\(2, 3\) with one of shape \(3, 2\).*transposed"):
+        relative_error(M, M.T)
+    with pytest.raises(ValueError, match="transposed"):
+        relative_error([M, np.ones(2)], [M.T, np.ones(2)])
+    assert relative_error(np.ones((3, 1)), np.ones(3)) == 0.0   # a column and its values
+
+
+def test_numerical_gradient_needs_a_positive_step():
+    with pytest.raises(ValueError, match="the step h must be a finite number greater than 0"):
+        numerical_gradient(lambda: 0.0, np.ones(2), h=0)

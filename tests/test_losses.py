@@ -264,3 +264,27 @@ def test_get_loss_errors():
         get_loss("mae")
     with pytest.raises(TypeError, match="by its name"):
         get_loss(mse)
+
+
+def test_cross_entropies_refuse_values_that_are_not_probabilities():
+    # The classic slip: the weighted inputs z (logits) instead of softmax(z) or sigmoid(z).
+    with pytest.raises(ValueError, match=r"values from -1 to 2: did you pass the weighted "
+                                         r"inputs z .*softmax\(z\)"):
+        cross_entropy([[2.0, -1.0]], [[1, 0]])
+    with pytest.raises(ValueError, match=r"sigmoid\(z\)"):
+        binary_cross_entropy([[3.0], [-2.0]], [[1], [0]])
+    with pytest.raises(ValueError, match="sum to 1"):
+        cross_entropy([[0.5, 0.1]], [[1, 0]])
+    assert mse([[3.0], [-2.0]], [[1], [0]]) > 0        # mse takes any numbers
+
+
+def test_a_perfect_answer_costs_zero_not_minus_zero():
+    loss = cross_entropy(np.eye(3), np.eye(3))
+    assert loss == 0.0 and np.copysign(1.0, loss) == 1.0          # prints 0.0, not -0.0
+    assert 0.0 <= binary_cross_entropy([[1.0], [0.0]], [[1.0], [0.0]]) < 1e-10  # clipped logs
+
+
+def test_losses_keep_float32():
+    A = np.array([[0.2, 0.8]], dtype=np.float32)
+    assert mse_grad(A, [[0.0, 1.0]]).dtype == np.float32
+    assert cross_entropy_grad(A, [[0.0, 1.0]]).dtype == np.float32

@@ -587,7 +587,7 @@ def test_bad_epochs_batch_size_and_validation_data():
         net.fit(X5, Y5, lr=0.1, epochs=1, batch_size=0)
     with pytest.raises(ValueError, match=r"pair \(X_val, y_val\)"):
         net.fit(X5, Y5, lr=0.1, epochs=1, validation_data=(X5, Y5, Y5))
-    with pytest.raises(ValueError, match="X has 4 samples"):
+    with pytest.raises(ValueError, match="X_val has 4 samples .* but y_val has 5"):
         net.fit(X5, Y5, lr=0.1, epochs=1, validation_data=(X5[:4], Y5))
 
 
@@ -650,3 +650,49 @@ def test_online_training_is_not_mistaken_for_divergence():
         history = net.fit([[1.0], [2.0]], [[1.0], [0.0]], lr=1e-6, epochs=3, batch_size=1,
                           shuffle=False)
     assert not history.diverged and len(history.loss) == 3
+
+
+def test_accuracy_refuses_labels_that_are_no_classes():
+    net = classifier()
+    for y, message in [([0, 1, 2, 0, -1], "0 or more"), ([0, 1, 2, 0, 3], "does not fit in 3"),
+                       ([0, 1, 2, 0, 1.7], "whole-number"), (1, "one label or target per sample"),
+                       (one_hot(LABELS5 % 2, 2), "2 columns but the network has 3 outputs")]:
+        with pytest.raises(ValueError, match=message):
+            net.accuracy(X5, y)
+    assert net.accuracy(X5, LABELS5) == net.accuracy(X5, Y5)
+
+
+def test_step_refuses_gradients_that_do_not_fit():
+    net = classifier()
+    dW, db = net.backward(X5, Y5)
+    with pytest.raises(ValueError, match=r"dW\[0\] is a list, not an array: pass dW and db"):
+        net.step((dW, db), db, 0.1)                      # backward's pair passed as dW
+    with pytest.raises(ValueError, match=r"dW must be a list of 2 arrays.*net.backward"):
+        net.step(dW[0], db, 0.1)
+    with pytest.raises(ValueError, match=r"dW\[0\] has shape \(4, 2\) .*: is it transposed"):
+        net.step([dW[0].T, dW[1]], db, 0.1)
+    with pytest.raises(ValueError, match=r"db\[1\] has shape \(\) "):
+        net.step(dW, [db[0], 0.5], 0.1)                  # a scalar would broadcast silently
+    with pytest.raises(ValueError, match=r"dW\[1\] contains NaN"):
+        net.step([dW[0], np.full_like(dW[1], np.nan)], db, 0.1)
+    W_before = [W.copy() for W in net.W]
+    net.step(dW, db, 0.1)
+    assert not np.array_equal(net.W[0], W_before[0])
+
+
+def test_set_weights_refuses_nan_and_biases_of_a_bias_free_network():
+    net = Network([2, 3, 1], seed=0)
+    with pytest.raises(ValueError, match=r"W\[1\] contains NaN"):
+        net.set_weights([np.zeros((2, 3)), np.full((3, 1), np.nan)])
+    with pytest.raises(ValueError, match=r"b\[0\] contains NaN"):
+        net.set_weights(net.W, [np.full(3, np.inf), np.zeros(1)])
+    no_bias = Network([2, 3, 1], seed=0, bias=False)
+    with pytest.raises(ValueError, match="bias=False"):
+        no_bias.set_weights(no_bias.W, [np.ones(3), np.ones(1)])
+    no_bias.set_weights(no_bias.W)                       # weights alone are fine
+
+
+@pytest.mark.parametrize("factor", [1, 0.5, 0, -1])
+def test_divergence_factor_must_exceed_one(factor):
+    with pytest.raises(ValueError, match="divergence_factor must be"):
+        classifier().fit(X5, Y5, lr=0.1, epochs=1, divergence_factor=factor)
