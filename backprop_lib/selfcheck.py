@@ -6,7 +6,8 @@ check_exercise tells "not attempted yet" apart from "wrong" and "correct".
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import copy
+from collections.abc import Callable, Sequence
 
 import numpy as np
 
@@ -30,73 +31,97 @@ def check(name: str, got, expected, *, rtol: float = 1e-6, atol: float = 1e-9) -
             return
         _last_passed = bool(got) == bool(expected)
         print(f"✅ {name}: correct" if _last_passed else
-              f"❌ {name}: not yet (the check answered {bool(got)}, expected {bool(expected)})")
+              f"❌ {name}: not yet (got {bool(got)}, expected {bool(expected)})")
         return
+    problem = _mismatch(got, expected, rtol, atol)
+    _last_passed = problem is None
+    print(f"✅ {name}: correct" if _last_passed else f"❌ {name}: {problem}")
+
+
+def _mismatch(got, expected, rtol: float, atol: float) -> str | None:
+    """None if got matches expected within the tolerances, else what is wrong, in words."""
     exp_arr = np.asarray(expected, dtype=float)
     try:
         got_arr = np.asarray(got, dtype=float)
     except (TypeError, ValueError):
-        print(f"❌ {name}: expected a number or an array of numbers, got {type(got).__name__} "
-              f"{got!r:.60}")
-        return
+        return f"expected a number or an array of numbers, got {type(got).__name__} {got!r:.60}"
     if got_arr.shape != exp_arr.shape:
-        print(f"❌ {name}: expected shape {exp_arr.shape}, got shape {got_arr.shape}")
-        return
+        want = "a single number" if exp_arr.shape == () else f"shape {exp_arr.shape}"
+        return f"expected {want}, got shape {got_arr.shape}"
     if np.allclose(got_arr, exp_arr, rtol=rtol, atol=atol):
-        print(f"✅ {name}: correct")
-        _last_passed = True
-        return
-    with np.printoptions(precision=6, suppress=True):
-        print(f"❌ {name}: expected {exp_arr}, got {got_arr}")
+        return None
+    gap = float(np.max(np.abs(got_arr - exp_arr)))
+    relative = gap / max(float(np.max(np.abs(exp_arr))), atol)
+    close = " (close: float32 rounding?)" if relative < 1e-4 else ""
+    with np.printoptions(precision=6, suppress=True, threshold=20):
+        return (f"expected {exp_arr}, got {got_arr}; largest difference {gap:.1e}, relative "
+                f"{relative:.1e}, allowed {rtol:g}{close}")
 
 
-def check_exercise(name: str, fn: Callable, args: tuple, expected, *, parts: int | None = None,
-                   **tolerances) -> None:
+def check_exercise(name: str, fn: Callable, args: tuple, expected=None, *,
+                   parts: int | Sequence[str] | None = None,
+                   judge: Callable[[object], str | None] | None = None, **tolerances) -> None:
     """Call fn(*args) and check the result; a NotImplementedError means 'not attempted yet'.
 
-    parts=k is for an exercise that returns k arrays (``return dW, db``): `expected` is then
-    the k right arrays, and each result is checked for its shape before all are compared.
+    fn gets copies of args, so an answer that changes its inputs in place cannot spoil a
+    later check (it is told that it did). parts is for an exercise that returns several
+    arrays (``return dW, db``): their number, or their names, e.g. ["W1", "b1"]; `expected`
+    is then the right arrays, and each result is checked on its own. judge is for an
+    answer checked by what it must satisfy instead of against `expected`: judge(result)
+    returns None if it is right, else what is wrong, in words.
     """
     global _last_passed
     _last_passed = False
+    given = copy.deepcopy(args)
     try:
-        got = fn(*args)
+        got = fn(*given)
     except NotImplementedError:
         print(f"⏳ {name}: not attempted yet. Replace `raise NotImplementedError` with your "
               f"code, run that cell, then run this one again.")
         return
-    if parts is not None and got is not None:
-        got = _joined(name, got, expected, parts)
-        if got is None:
-            return
-        expected = np.concatenate([np.ravel(e) for e in expected])
-    check(name, got, expected, **tolerances)
+    if judge is not None:
+        problem = judge(got)
+        _last_passed = problem is None
+        print(f"✅ {name}: correct" if _last_passed else f"❌ {name}: {problem}")
+    elif parts is None or got is None:
+        check(name, got, expected, **tolerances)
+    else:
+        _check_parts(name, got, expected, parts, **tolerances)
+    if _changed_in_place(args, given):
+        print(f"⚠️ {name}: your function changed arrays it was given, in place: compute new "
+              f"ones instead (W - lr * dW rather than W -= lr * dW)")
 
 
-def _joined(name: str, got, expected, parts: int) -> np.ndarray | None:
-    """The k results of an exercise as one flat array, or None after saying what is wrong."""
-    if not isinstance(got, (tuple, list)) or len(got) != parts:
+def _check_parts(name: str, got, expected, parts, *, rtol: float = 1e-6,
+                 atol: float = 1e-9) -> None:
+    """check() for an answer made of several results, saying which one is wrong."""
+    global _last_passed
+    names = [str(p) for p in parts] if not isinstance(parts, int) else \
+        [f"result {k + 1}" for k in range(parts)]
+    k = len(names)
+    if not isinstance(got, (tuple, list)) or len(got) != k:
         what = f"{len(got)} results" if isinstance(got, (tuple, list)) else \
             f"a single {type(got).__name__}"
-        print(f"❌ {name}: expected {parts} results (return them separated by commas), got {what}")
-        return None
-    arrays = []
-    for k, (g, e) in enumerate(zip(got, expected), start=1):
+        listed = "" if isinstance(parts, int) else f" ({', '.join(names)})"
+        print(f"❌ {name}: expected {k} results{listed}, returned together, e.g. "
+              f"`return a, b` or a list of {k}; got {what}")
+        return
+    for part, g, e in zip(names, got, expected):
         if g is None:
-            print(f"❌ {name}: result {k} of {parts} is None; is it computed before `return`?")
-            return None
-        try:
-            g = np.asarray(g, dtype=float)
-        except (TypeError, ValueError):
-            print(f"❌ {name}: result {k} of {parts} should be a number or an array of numbers, "
-                  f"got {type(g).__name__}")
-            return None
-        if g.shape != np.shape(e):
-            print(f"❌ {name}: result {k} of {parts} should have shape {np.shape(e)}, "
-                  f"got shape {g.shape}")
-            return None
-        arrays.append(g.ravel())
-    return np.concatenate(arrays)
+            print(f"❌ {name}: {part} is None; is it computed before `return`?")
+            return
+        problem = _mismatch(g, e, rtol, atol)
+        if problem is not None:
+            print(f"❌ {name}, {part}: {problem}")
+            return
+    _last_passed = True
+    print(f"✅ {name}: correct")
+
+
+def _changed_in_place(original: tuple, given: tuple) -> bool:
+    """True if an array among the arguments differs from the copy fn was given."""
+    return any(isinstance(a, np.ndarray) and isinstance(g, np.ndarray) and a.shape == g.shape
+               and not np.array_equal(a, g, equal_nan=True) for a, g in zip(original, given))
 
 
 def passed() -> bool:

@@ -309,7 +309,7 @@ def test_check_wrong_value_and_wrong_shape(capsys):
 def test_check_of_a_yes_no_answer_says_it_in_words(capsys):
     check("first step", False, True)
     out = capsys.readouterr().out
-    assert "❌ first step: not yet (the check answered False, expected True)" in out
+    assert "❌ first step: not yet (got False, expected True)" in out
     assert not passed()
     check("first step", np.True_, True)
     assert "✅ first step: correct" in capsys.readouterr().out and passed()
@@ -374,24 +374,75 @@ def test_check_exercise_with_several_results_says_which_is_wrong(capsys):
     cases = [
         (lambda: (np.array([1.0, 2.0]), 3.0), "✅ pair: correct"),
         (lambda: [np.array([1.0, 2.0]), 3.0], "✅ pair: correct"),   # a list will do
-        (lambda: (1.0, 2.0, 3.0), "❌ pair: expected 2 results (return them separated by "
-                                  "commas), got 3 results"),
-        (lambda: np.array([1.0, 2.0, 3.0]), "❌ pair: expected 2 results (return them "
-                                            "separated by commas), got a single ndarray"),
-        (lambda: (np.array([1.0, 2.0, 0.0]), 3.0), "❌ pair: result 1 of 2 should have shape "
-                                                   "(2,), got shape (3,)"),
-        (lambda: (np.array([1.0, 2.0]), "three"), "❌ pair: result 2 of 2 should be a number "
-                                                  "or an array of numbers, got str"),
-        (lambda: (np.array([1.0, 2.0]), None), "❌ pair: result 2 of 2 is None; is it computed "
+        (lambda: (1.0, 2.0, 3.0), "❌ pair: expected 2 results, returned together, e.g. "
+                                  "`return a, b` or a list of 2; got 3 results"),
+        (lambda: np.array([1.0, 2.0, 3.0]), "❌ pair: expected 2 results, returned together, "
+                                            "e.g. `return a, b` or a list of 2; got a single "
+                                            "ndarray"),
+        (lambda: (np.array([1.0, 2.0, 0.0]), 3.0), "❌ pair, result 1: expected shape (2,), "
+                                                   "got shape (3,)"),
+        (lambda: (np.array([1.0, 2.0]), [3.0]), "❌ pair, result 2: expected a single number, "
+                                                "got shape (1,)"),
+        (lambda: (np.array([1.0, 2.0]), "three"), "❌ pair, result 2: expected a number or an "
+                                                  "array of numbers, got str 'three'"),
+        (lambda: (np.array([1.0, 2.0]), None), "❌ pair: result 2 is None; is it computed "
                                                "before `return`?"),
-        (lambda: (np.array([1.0, 2.5]), 3.0), "❌ pair: expected [1. 2. 3.], got [1.  2.5 3. ]"),
+        (lambda: (np.array([1.0, 2.5]), 3.0), "❌ pair, result 1: expected [1. 2.], got "
+                                              "[1.  2.5]; largest difference 5.0e-01, relative "
+                                              "2.5e-01, allowed 1e-06"),
         (lambda: None, "❌ pair: got None; does your function end with `return ...`?"),
     ]
     for fn, line in cases:
         check_exercise("pair", fn, (), expected, parts=2)
         assert capsys.readouterr().out.strip() == line
         assert passed() is line.startswith("✅")
+    check_exercise("pair", lambda: (1.0,), (), expected, parts=["dL/dw", "dL/db"])
+    assert "expected 2 results (dL/dw, dL/db)" in capsys.readouterr().out
+    check_exercise("pair", lambda: (np.array([1.0, 2.0]), 4.0), (), expected,
+                   parts=["dL/dw", "dL/db"])
+    assert capsys.readouterr().out.startswith("❌ pair, dL/db: expected 3.0, got 4.0")
 
+
+def test_a_near_miss_says_how_near_and_suggests_float32(capsys):
+    check("x", np.float32(1 / 3), 1 / 3)                  # float32 is within the default rtol
+    assert capsys.readouterr().out.strip() == "✅ x: correct"
+    check("x", 1 / 3 + 1e-5, 1 / 3)
+    assert capsys.readouterr().out.strip().endswith(
+        "largest difference 1.0e-05, relative 3.0e-05, allowed 1e-06 (close: float32 rounding?)")
+    assert not passed()
+    check("x", 0.5, 1 / 3)
+    assert "float32" not in capsys.readouterr().out
+
+
+def test_check_exercise_passes_copies_and_says_when_inputs_were_changed(capsys):
+    def in_place(W, dW):
+        W -= 0.1 * dW                                     # the mistake
+        return W
+
+    W, dW = np.ones(3), np.ones(3)
+    check_exercise("update", in_place, (W, dW), np.full(3, 0.9))
+    out = capsys.readouterr().out.splitlines()
+    assert out[0] == "✅ update: correct" and out[1].startswith("⚠️ update: your function changed")
+    np.testing.assert_array_equal(W, np.ones(3))          # the caller's arrays are untouched
+    check_exercise("update", lambda W, dW: W - 0.1 * dW, (W, dW), np.full(3, 0.9))
+    assert capsys.readouterr().out.strip() == "✅ update: correct"
+
+
+def test_check_exercise_with_a_judge_checks_what_the_answer_must_satisfy(capsys):
+    def judge(n):
+        return None if n is not None and n * n == 49 else f"{n!r} squared is not 49"
+
+    for fn, line in [(lambda: 7, "✅ root: correct"), (lambda: 6, "❌ root: 6 squared is not 49"),
+                     (lambda: None, "❌ root: None squared is not 49")]:
+        check_exercise("root", fn, (), judge=judge)
+        assert capsys.readouterr().out.strip() == line
+        assert passed() is line.startswith("✅")
+
+    def not_done():
+        raise NotImplementedError
+
+    check_exercise("root", not_done, (), judge=judge)
+    assert capsys.readouterr().out.startswith("⏳ root: not attempted yet")
 
 def test_draw_network_notes_and_input_names():
     fig = drawn(draw_network([2, 3, 1], input_names=["hours studied", "hours slept"],

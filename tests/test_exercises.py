@@ -1,0 +1,76 @@
+"""Every exercise's self-check accepts its own solution and refuses a wrong answer.
+
+Each notebook runs once, from a fresh kernel, with every exercise function replaced by
+its solution (the `def NAME_solution` cell, renamed). After each self-check cell a cell
+is added that runs the same check with the exercise returning None: it must say ❌.
+nbval already shows that the saved notebooks run; this shows that their checks work.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+from pathlib import Path
+
+import nbformat
+import pytest
+from nbclient import NotebookClient
+
+NOTEBOOK_DIR = Path(__file__).resolve().parents[1] / "notebooks"
+NOTEBOOKS = sorted(NOTEBOOK_DIR.glob("[0-9]*.ipynb"))
+EXERCISE = re.compile(r"^def (\w+)\(.*\n(?:\s*#.*\n)*\s*raise NotImplementedError\s*$",
+                      re.MULTILINE)
+
+
+def exercises(nb) -> list[tuple[str, int, int, str]]:
+    """(name, index of the exercise cell, index of its check cell, that cell answered)."""
+    cells = nb.cells
+    found = []
+    for i, cell in enumerate(cells):
+        match = EXERCISE.search(cell.source) if cell.cell_type == "code" else None
+        if not match:
+            continue
+        name = match.group(1)
+        check = next(j for j in range(i + 1, len(cells)) if cells[j].cell_type == "code")
+        solution = next(c.source for c in cells[check:]
+                        if c.cell_type == "code" and f"def {name}_solution(" in c.source)
+        # the function alone is replaced: the cell may define other things too
+        answer = solution.replace(f"def {name}_solution(", f"def {name}(")
+        found.append((name, i, check,
+                      cell.source[:match.start()] + answer + cell.source[match.end():]))
+    return found
+
+
+def with_solutions_and_wrong_answers(nb) -> tuple[list, list]:
+    """The notebook changed as the module docstring says; returns the two kinds of cells."""
+    checks, wrongs = [], []
+    for name, i, check, answered in reversed(exercises(nb)):
+        nb.cells[i].source = answered
+        wrong = nbformat.v4.new_code_cell(
+            f"_real_{name} = {name}\n{name} = lambda *args, **kwargs: None  # a wrong answer\n"
+            f"{nb.cells[check].source}\n{name} = _real_{name}")
+        nb.cells.insert(check + 1, wrong)
+        checks.append(nb.cells[check])
+        wrongs.append(wrong)
+    return checks, wrongs
+
+
+def printed(cell) -> str:
+    return "".join(o.get("text", "") for o in cell.get("outputs", []))
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=[p.stem for p in NOTEBOOKS])
+def test_every_self_check_accepts_the_solution_and_refuses_a_wrong_answer(path, tmp_path):
+    shutil.copytree(NOTEBOOK_DIR, tmp_path / "notebooks",
+                    ignore=shutil.ignore_patterns(".ipynb_checkpoints"))
+    nb = nbformat.read(path, as_version=4)
+    checks, wrongs = with_solutions_and_wrong_answers(nb)
+    assert checks, f"{path.name} has no exercises"
+    NotebookClient(nb, timeout=300, kernel_name="python3",
+                   resources={"metadata": {"path": str(tmp_path / "notebooks")}}).execute()
+    for check, wrong in zip(checks, wrongs):
+        first_line = check.source.splitlines()[0]
+        assert "✅" in printed(check) and not re.search("[❌⏳⚠]", printed(check)), \
+            f"{first_line}: {printed(check)}"
+        assert "❌" in printed(wrong) and "✅" not in printed(wrong), \
+            f"{first_line}: {printed(wrong)}"
