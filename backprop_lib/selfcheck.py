@@ -54,8 +54,10 @@ def _mismatch(got, expected, rtol: float, atol: float) -> str | None:
     relative = gap / max(float(np.max(np.abs(exp_arr))), atol)
     close = " (close: float32 rounding?)" if relative < 1e-4 else ""
     with np.printoptions(precision=6, suppress=True, threshold=20):
-        return (f"expected {exp_arr}, got {got_arr}; largest difference {gap:.1e}, relative "
-                f"{relative:.1e}, allowed {rtol:g}{close}")
+        shown = (f"{float(exp_arr):.6g}, got {float(got_arr):.6g}" if exp_arr.shape == () else
+                 f"{exp_arr}, got {got_arr}")
+    return (f"expected {shown}; largest difference {gap:.1e}, relative {relative:.1e}, "
+            f"allowed {rtol:g}{close}")
 
 
 def check_exercise(name: str, fn: Callable, args: tuple, expected=None, *,
@@ -87,9 +89,11 @@ def check_exercise(name: str, fn: Callable, args: tuple, expected=None, *,
         check(name, got, expected, **tolerances)
     else:
         _check_parts(name, got, expected, parts, **tolerances)
-    if _changed_in_place(args, given):
-        print(f"⚠️ {name}: your function changed arrays it was given, in place: compute new "
-              f"ones instead (W - lr * dW rather than W -= lr * dW)")
+    changed = _changed_in_place(args, given)
+    if changed:
+        print(f"⚠️ {name}: your function changed argument {changed} (an array it was given) in "
+              f"place: compute a new array instead (x = x / m, not x /= m; np.sort(x), not "
+              f"x.sort())")
 
 
 def _check_parts(name: str, got, expected, parts, *, rtol: float = 1e-6,
@@ -110,6 +114,10 @@ def _check_parts(name: str, got, expected, parts, *, rtol: float = 1e-6,
         if g is None:
             print(f"❌ {name}: {part} is None; is it computed before `return`?")
             return
+        if isinstance(g, (list, tuple)) and any(isinstance(x, np.ndarray) for x in g):
+            print(f"❌ {name}: {part} is a {type(g).__name__}, not an array: did you return "
+                  f"something else's results whole, e.g. net.backward's (dW, db)?")
+            return
         problem = _mismatch(g, e, rtol, atol)
         if problem is not None:
             print(f"❌ {name}, {part}: {problem}")
@@ -118,10 +126,13 @@ def _check_parts(name: str, got, expected, parts, *, rtol: float = 1e-6,
     print(f"✅ {name}: correct")
 
 
-def _changed_in_place(original: tuple, given: tuple) -> bool:
-    """True if an array among the arguments differs from the copy fn was given."""
-    return any(isinstance(a, np.ndarray) and isinstance(g, np.ndarray) and a.shape == g.shape
-               and not np.array_equal(a, g, equal_nan=True) for a, g in zip(original, given))
+def _changed_in_place(original: tuple, given: tuple) -> int:
+    """The position (1, 2, ...) of the first array argument fn changed, or 0 if none."""
+    for k, (a, g) in enumerate(zip(original, given), start=1):
+        if isinstance(a, np.ndarray) and isinstance(g, np.ndarray) and (
+                a.shape != g.shape or not np.array_equal(a, g, equal_nan=True)):
+            return k
+    return 0
 
 
 def passed() -> bool:
