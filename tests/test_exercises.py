@@ -64,8 +64,11 @@ def test_every_self_check_accepts_the_solution_and_refuses_a_wrong_answer(path, 
     shutil.copytree(NOTEBOOK_DIR, tmp_path / "notebooks",
                     ignore=shutil.ignore_patterns(".ipynb_checkpoints"))
     nb = nbformat.read(path, as_version=4)
+    n_exercises = sum("raise NotImplementedError" in c.source for c in nb.cells
+                      if c.cell_type == "code")
     checks, wrongs = with_solutions_and_wrong_answers(nb)
-    assert checks, f"{path.name} has no exercises"
+    assert checks and len(checks) == n_exercises, \
+        f"{path.name}: found {len(checks)} of its {n_exercises} exercises"
     NotebookClient(nb, timeout=300, kernel_name="python3",
                    resources={"metadata": {"path": str(tmp_path / "notebooks")}}).execute()
     for check, wrong in zip(checks, wrongs):
