@@ -43,17 +43,22 @@ def as_matrix(x, name: str, *, n_cols: int | None = None, dtype=None) -> np.ndar
             f"expected"
         )
     arr = arr.astype(dtype if dtype is not None else np.float64, copy=False)
-    with np.errstate(over="ignore", invalid="ignore"):
-        suspect = not np.isfinite(arr.sum())  # a NaN or inf anywhere spoils the sum
-    # Only then count (a sum can also overflow with every value finite): a sum needs no
-    # array of flags as large as X, which MNIST would pay for on every fit.
-    n_bad = int(np.size(arr) - np.count_nonzero(np.isfinite(arr))) if suspect else 0
+    n_bad = count_nonfinite(arr)
     if n_bad:
         raise ValueError(
             f"{name} contains {n_bad} NaN or infinite value(s): clean or drop those samples "
             f"first (np.isfinite({name}).all(axis=1) finds the good rows)"
         )
     return arr
+
+
+def count_nonfinite(arr: np.ndarray) -> int:
+    """How many entries of a float array are NaN or infinite (cheaply 0 for clean data)."""
+    with np.errstate(over="ignore", invalid="ignore"):
+        suspect = not np.isfinite(arr.sum())  # a NaN or inf anywhere spoils the sum
+    # Only then count (a sum can also overflow with every value finite): a sum needs no
+    # array of flags as large as X, which MNIST would pay for on every fit.
+    return int(np.size(arr) - np.count_nonzero(np.isfinite(arr))) if suspect else 0
 
 
 def same_rows(a: np.ndarray, b: np.ndarray, name_a: str, name_b: str) -> None:

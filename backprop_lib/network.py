@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from .activations import get_activation, softmax_backward
-from .checks import as_matrix, positive_int, positive_number, same_rows
+from .checks import as_matrix, count_nonfinite, positive_int, positive_number, same_rows
 from .datasets import one_hot
 from .losses import check_targets, get_loss
 
@@ -347,7 +347,7 @@ class Network:
 # ---- checks of hand-made arrays ---------------------------------------------------------
 def _finite(x: np.ndarray, name: str) -> None:
     """Raise if x holds NaN or inf (it would spread into every output)."""
-    if not np.all(np.isfinite(x)):
+    if count_nonfinite(x):
         raise ValueError(f"{name} contains NaN or infinite values")
 
 
@@ -365,7 +365,7 @@ def _check_gradients(grads, params: list, name: str, param_name: str) -> None:
             hint = ": is it transposed?" if shape == p.shape[::-1] else ""
             raise ValueError(f"{name}[{l}] has shape {shape} but {param_name}[{l}] has shape "
                              f"{p.shape}{hint}")
-        if not np.isfinite(np.sum(g)):  # a NaN or inf anywhere spoils the sum
+        if count_nonfinite(np.asarray(g, dtype=float)):
             raise ValueError(f"{name}[{l}] contains NaN or infinite values: the gradient "
                              f"overflowed; try a smaller learning rate")
 
