@@ -1,11 +1,19 @@
 """The project's two commands, with nothing but Python needed to start them.
 
-    python dev.py lab       install everything into .venv and open the series in JupyterLab
+    python dev.py lab [FOLDER] [JUPYTERLAB OPTION ...]
+                            install everything into .venv and open the series (or FOLDER,
+                            e.g. _build/student) in JupyterLab; options such as
+                            --port 8890 --no-browser go to JupyterLab (as root, --allow-root
+                            is added)
     python dev.py test      install everything into .venv and run every test (lint, unit
                             tests, every notebook under nbval, the browser test)
     python dev.py execute [NOTEBOOK ...]
                             maintainers: rerun notebooks from a fresh kernel and save them
                             (the equivalent of Restart & Run All, then Save)
+    python dev.py student   teachers: write student copies (no solutions) to _build/student/
+    python dev.py book [--student]
+                            build the executed series (or the student copies) as a static
+                            website, readable offline, in _build/book/ (_build/book-student/)
 
 Already inside a virtual environment (or with BACKPROP_NO_VENV=1), the commands use
 that Python instead of creating .venv.
@@ -53,10 +61,40 @@ def install(python: Path, requirements: str) -> None:
         "-r", requirements)
 
 
-def lab() -> None:
+def lab_command(python, extra: list[str], as_root: bool) -> list[str]:
+    """The JupyterLab command line: the folder to open (notebooks/ unless extra names one),
+    extra's options passed on, and --allow-root when running as root (JupyterLab refuses
+    to start as root without it, e.g. in a container)."""
+    folder = [arg for arg in extra if not arg.startswith("-") and Path(arg).is_dir()]
+    # (a folder is named from where the user is; JupyterLab runs from the project root)
+    args = [str(Path(arg).resolve()) if arg in folder else arg for arg in extra]
+    cmd = [str(python), "-m", "jupyter", "lab", *([] if folder else ["notebooks/"]), *args]
+    if as_root and "--allow-root" not in extra:
+        cmd.append("--allow-root")
+    return cmd
+
+
+def running_as_root() -> bool:
+    """True for the root user (never on Windows)."""
+    return hasattr(os, "geteuid") and os.geteuid() == 0
+
+
+def lab(extra: list[str]) -> None:
     python = venv_python()
     install(python, "requirements.txt")
-    run(python, "-m", "jupyter", "lab", "notebooks/")
+    run(*lab_command(python, extra, running_as_root()))
+
+
+def student(extra: list[str]) -> None:
+    python = venv_python()
+    install(python, "requirements.txt")
+    run(python, str(ROOT / "tools" / "student_copies.py"), *extra)
+
+
+def book(extra: list[str]) -> None:
+    python = venv_python()
+    install(python, "requirements-dev.txt")
+    run(python, str(ROOT / "tools" / "build_book.py"), *extra)
 
 
 def test(extra: list[str]) -> None:
@@ -77,16 +115,12 @@ def execute(paths: list[str]) -> None:
 
 
 def main(argv: list[str]) -> None:
-    if not argv or argv[0] not in ("lab", "test", "execute"):
+    commands = {"lab": lab, "test": test, "execute": execute, "student": student,
+                "book": book}
+    if not argv or argv[0] not in commands:
         print(__doc__)
         sys.exit(2)
-    command, rest = argv[0], argv[1:]
-    if command == "lab":
-        lab()
-    elif command == "test":
-        test(rest)
-    else:
-        execute(rest)
+    commands[argv[0]](argv[1:])
 
 
 if __name__ == "__main__":

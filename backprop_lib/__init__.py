@@ -7,9 +7,13 @@ One idea per module:
     gradcheck    numerical gradients and the relative error
     datasets     the exam-score data, iris, one-hot encoding
     mnist        the MNIST loader (local files, cache, verified download)
-    plots        training curves, decision regions, network drawings, digit grids
-    widgets      a learning-rate slider in front of a training function
+    plots        training curves, decision regions, network drawings, digit grids,
+                 computational graphs of Values (draw_graph)
+    widgets      a learning-rate slider in front of a training function (param_slider: any number)
     selfcheck    one-line checks for the exercises
+    autograd     Value: a scalar autograd engine (reverse-mode automatic differentiation)
+    style        the series' matplotlib look; set_style() (projector mode for a classroom)
+    rnn          a tanh RNN: rnn_forward, rnn_backward (BPTT, truncated), clipping, fit
 """
 
 from .activations import (
@@ -28,6 +32,7 @@ from .activations import (
     tanh,
     tanh_prime,
 )
+from .autograd import Value
 from .datasets import ExamData, load_exam, load_iris_data, one_hot
 from .gradcheck import (
     gradient_check,
@@ -46,13 +51,16 @@ from .losses import (
 from .mnist import MNISTNotFoundError, load_mnist
 from .network import History, Network, TrainingDivergedWarning
 from .plots import (
+    draw_graph,
     draw_network,
     plot_confusion_matrix,
     plot_decision_boundary,
     plot_history,
     plot_images,
 )
+from .rnn import RNN, clip_by_global_norm, rnn_backward, rnn_forward, spectral_radius
 from .selfcheck import check, check_exercise
-from .widgets import lr_slider
+from .style import set_style
+from .widgets import lr_slider, param_slider
 
 __version__ = "0.1.0"

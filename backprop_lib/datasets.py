@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .checks import as_matrix, positive_int
+from .checks import as_array, as_matrix, positive_int
 
 
 @dataclass(frozen=True)
@@ -58,28 +58,40 @@ def one_hot(y, n_classes: int | None = None) -> np.ndarray:
     """Integer labels (n,) -> one-hot rows (n, n_classes).
 
     one_hot([2, 0], 3) -> [[0, 0, 1], [1, 0, 0]]; without n_classes, max label + 1 columns.
+    Labels are checked before any cast to int, so none can wrap round.
     """
-    y = np.asarray(y)
+    try:
+        y = as_array(y, "y")
+    except TypeError as err:
+        if "text" not in str(err):
+            raise
+        raise TypeError("one_hot expects whole-number class labels 0, 1, 2, ..., got text in "
+                        "y; map names to numbers first, e.g. with np.unique(y, "
+                        "return_inverse=True)") from None
     if y.ndim == 2 and y.shape[1] == 1:
         y = y[:, 0]
     if y.ndim != 1:
         raise ValueError(f"one_hot expects labels of shape (n_samples,), got {y.shape}; "
                          f"are they one-hot encoded already?")
-    if y.dtype.kind not in "biuf":  # bool, int, unsigned int, float
-        raise TypeError(f"one_hot expects whole-number class labels 0, 1, 2, ..., got an array "
-                        f"of dtype {y.dtype}; map names to numbers first, e.g. with "
-                        f"np.unique(y, return_inverse=True)")
     if y.dtype.kind == "f" and not (np.all(np.isfinite(y)) and np.all(np.mod(y, 1) == 0)):
-        raise ValueError("one_hot expects whole-number class labels 0, 1, 2, ...")
+        raise ValueError("one_hot expects whole-number class labels 0, 1, 2, ...: round or "
+                         "map the labels y first")
     if y.size == 0 and n_classes is None:
         raise ValueError("one_hot got no labels: pass n_classes so it knows how many columns "
                          "to make, e.g. one_hot(y, 10)")
-    y = y.astype(int)
     if y.size and y.min() < 0:
-        raise ValueError(f"class labels must be 0 or more, found {y.min()}")
-    k = int(y.max()) + 1 if n_classes is None else positive_int(n_classes, "n_classes")
+        raise ValueError(f"class labels must be 0 or more, found {y.min()} in y")
+    if n_classes is None:
+        k = int(min(y.max(), 2**62)) + 1  # min: a huge label is refused below, not wrapped
+    else:
+        k = positive_int(n_classes, "n_classes")
+    if y.size * k > 10**8:
+        raise ValueError(f"one_hot would make a ({y.size}, {k}) array of {8 * y.size * k:.2g} "
+                         f"bytes: are these class labels? n_classes (or the largest label + 1) "
+                         f"should be the number of classes, e.g. 10")
     if y.size and y.max() >= k:
-        raise ValueError(f"label {y.max()} does not fit in {k} classes (labels 0..{k - 1})")
+        raise ValueError(f"label {y.max()} does not fit in {k} classes (labels 0..{k - 1}): "
+                         f"pass a larger n_classes, or check the labels y")
     out = np.zeros((y.size, k))
-    out[np.arange(y.size), y] = 1.0
+    out[np.arange(y.size), y.astype(np.int64)] = 1.0
     return out

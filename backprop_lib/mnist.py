@@ -10,7 +10,9 @@ uses the first copy whose content has the right SHA-256 checksum:
 
 If no folder has a good copy, the file is downloaded into the cache from the first
 mirror that works. A file that fails the check is never used: a half-finished
-download or a wrong file must not silently turn into wrong training data.
+download or a wrong file must not silently turn into wrong training data. A copy that
+cannot be read (or a folder under a file's name) is skipped for the next place; a bad
+cached copy that cannot be deleted (a read-only cache) stops with a message saying so.
 
 The checksum is taken over the *decompressed* content, not over the ``.gz`` file,
 because the same images can be gzip-compressed in different ways.
@@ -22,7 +24,9 @@ import contextlib
 import gzip
 import hashlib
 import os
+import string
 import struct
+import tempfile
 import uuid
 import warnings
 import zlib
@@ -84,7 +88,19 @@ def default_cache_dir() -> Path:
 
 def read_idx(path: str | os.PathLike) -> np.ndarray:
     """Read one gzip-compressed IDX file of unsigned bytes (the MNIST format) into a uint8 array."""
-    return _parse_idx(_decompress(Path(path)), str(path))
+    if not isinstance(path, (str, os.PathLike)):
+        raise TypeError(f"path must be the path of one .gz file (a str or pathlib.Path), "
+                        f"got {type(path).__name__}")
+    if str(path).strip() == "":
+        raise ValueError("path is an empty string: pass the path of one .gz file")
+    path = Path(path)
+    if path.is_dir():
+        raise IsADirectoryError(f"{path} is a folder, not a file: pass the path of one file in "
+                                f"it, e.g. {path / MNIST_FILES['train_images']}")
+    if not path.exists():
+        raise FileNotFoundError(f"{path}: no such file (load_mnist() finds, verifies and, if "
+                                "needed, downloads the four MNIST files for you)")
+    return _parse_idx(_decompress(path), str(path))
 
 
 def load_mnist(
@@ -107,6 +123,9 @@ def load_mnist(
     cache_dir = _as_dir(cache_dir, "cache_dir") or default_cache_dir()
     mirrors = _as_mirrors(mirrors)
     checksums = _as_checksums(checksums)
+    for flag, value in (("download", download), ("progress", progress)):
+        if not isinstance(value, bool):
+            raise TypeError(f"{flag} must be True or False, got {value!r:.40}")
     folders = _user_folders(data_dir, cache_dir)
 
     arrays = {}
@@ -136,6 +155,8 @@ def _as_dir(value, name: str) -> Path | None:
             f"{name} must be a folder path (a str or pathlib.Path) or None, "
             f"got {type(value).__name__}"
         )
+    if str(value).strip() == "":  # Path("") would silently mean the current folder
+        raise ValueError(f"{name} is an empty string: pass a folder path, or None to skip it")
     return Path(value).expanduser()
 
 
@@ -151,6 +172,11 @@ def _as_mirrors(mirrors) -> list[str]:
     for mirror in mirrors:
         if not isinstance(mirror, str):
             raise TypeError(f"every mirror must be a URL string, got {type(mirror).__name__}")
+        if not mirror.startswith(("https://", "http://", "ftp://")):
+            raise ValueError(
+                f"every mirror must be a URL starting with https:// (or http://, ftp://), "
+                f"got {mirror!r}: e.g. {MNIST_MIRRORS[0]!r}"
+            )
     return [m if m.endswith("/") else m + "/" for m in mirrors]
 
 
@@ -166,6 +192,17 @@ def _as_checksums(checksums) -> Mapping[str, str]:
     missing = [name for name in MNIST_FILES.values() if name not in checksums]
     if missing:
         raise ValueError(f"checksums has no SHA-256 for {', '.join(missing)}")
+    unknown = [repr(name) for name in checksums if name not in MNIST_SHA256]
+    if unknown:
+        raise ValueError(f"checksums names files that are not MNIST files: {', '.join(unknown)}; "
+                         f"the keys must be the four file names, {', '.join(MNIST_SHA256)}")
+    for name, value in checksums.items():
+        if not isinstance(value, str):
+            raise TypeError(f"checksums[{name!r}] must be a SHA-256 as a string of 64 hex "
+                            f"digits, got {type(value).__name__} {value!r:.40}")
+        if len(value) != 64 or value.strip(string.hexdigits):
+            raise ValueError(f"checksums[{name!r}] must be a SHA-256: 64 hex digits (0-9, a-f), "
+                             f"got {value!r:.80} ({len(value)} characters)")
     return checksums
 
 
@@ -220,29 +257,60 @@ def _from_user_folders(
             looked.append(f"{label}: not set")
             continue
         path = folder / name
-        if not path.is_file():
-            looked.append(f"{label} {path}: no such file")
+        if not path.exists():
+            looked.append(f"{label} {path}: {_no_file(folder)}")
             continue
         try:
             return _read_verified(path, expected)
-        except ValueError as err:
-            looked.append(f"{label} {path}: {err}, ignored")
+        except (OSError, ValueError) as err:  # a folder, unreadable, damaged: try the next place
+            looked.append(f"{label} {path}: {_reason(err)}, ignored")
             # stacklevel=4 points the warning at the line that called load_mnist.
-            warnings.warn(f"Ignoring {path} ({label}): {err}.", UserWarning, stacklevel=4)
+            warnings.warn(f"Ignoring {path} ({label}): {_reason(err)}.", UserWarning, stacklevel=4)
     return None
+
+
+def _no_file(folder: Path) -> str:
+    """Say why a file is missing: no such file, or its folder is missing or is a file."""
+    if folder.exists() and not folder.is_dir():
+        return f"no such file, as {folder} is a file, not a folder"
+    return "no such file"
+
+
+def _reason(err: Exception) -> str:
+    """A copy's problem in words: our ValueError as it is, an OSError by its type."""
+    if isinstance(err, IsADirectoryError):
+        return "it is a folder, not a file"
+    if isinstance(err, OSError):
+        return f"it could not be read ({type(err).__name__}: {err.strerror or err})"
+    return str(err)
 
 
 def _from_cache(path: Path, expected: str, looked: list[str]) -> bytes | None:
     """Return the content of the cached copy if it is valid; delete it if it is not."""
-    if not path.is_file():
-        looked.append(f"cache {path}: no such file")
+    if not path.exists():
+        looked.append(f"cache {path}: {_no_file(path.parent)}")
+        return None
+    if path.is_dir():  # never delete a folder: it may hold the user's own files
+        looked.append(f"cache {path}: {_reason(IsADirectoryError())}; move or delete that "
+                      "folder so the file can be cached")
         return None
     try:
         return _read_verified(path, expected)
-    except ValueError as err:
+    except (OSError, ValueError) as err:
+        reason = _reason(err)
+    try:
         path.unlink()
-        looked.append(f"cache {path}: {err}, deleted")
-        warnings.warn(f"Deleted the cached copy {path}: {err}.", UserWarning, stacklevel=4)
+    except OSError as err:  # a read-only cache: say what is wrong and what to do
+        looked.append(
+            f"cache {path}: {reason}, and it could not be deleted ({type(err).__name__}: "
+            f"{err.strerror or err}); delete it yourself, or use a cache you can write to: "
+            "load_mnist(cache_dir='a/writable/folder') or the variable BACKPROP_CACHE_DIR"
+        )
+        warnings.warn(f"Could not delete the bad cached copy {path}: {reason}.", UserWarning,
+                      stacklevel=4)
+        return None
+    looked.append(f"cache {path}: {reason}, deleted")
+    warnings.warn(f"Deleted the cached copy {path}: {reason}.", UserWarning, stacklevel=4)
     return None
 
 
@@ -253,7 +321,20 @@ def _download(
     if not mirrors:
         looked.append("no download tried: the list of mirrors is empty")
         return None
-    cache_dir.mkdir(parents=True, exist_ok=True)
+    if (cache_dir / name).exists():
+        looked.append(f"no download tried: {cache_dir / name} is in the way (see above)")
+        return None
+    try:  # can a download be saved? (a file named like the folder, a read-only cache...)
+        cache_dir.mkdir(parents=True, exist_ok=True)
+        with tempfile.TemporaryFile(dir=cache_dir):
+            pass
+    except OSError as err:
+        looked.append(
+            f"no download tried: cannot write into the cache folder {cache_dir} "
+            f"({type(err).__name__}: {err.strerror or err}); use one you can write to: "
+            "load_mnist(cache_dir='a/writable/folder') or the variable BACKPROP_CACHE_DIR"
+        )
+        return None
     for mirror in mirrors:
         url = mirror + name
         try:

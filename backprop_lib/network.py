@@ -16,18 +16,31 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from .activations import get_activation, softmax_backward
-from .checks import as_matrix, count_nonfinite, positive_int, positive_number, same_rows
+from .activations import _softmax_backward, get_activation
+from .checks import (
+    as_array,
+    as_floats,
+    as_matrix,
+    flag,
+    positive_int,
+    positive_number,
+    same_rows,
+)
 from .datasets import one_hot
-from .losses import check_targets, get_loss
+from .losses import FROM_Z, check_targets, get_loss
 
 # (output activation, loss) pairs whose combined gradient ∂L/∂z is simply (a - y) / n:
 # the f'(z) of the output cancels against the loss's denominator.
 CANCELLING_PAIRS = {("softmax", "cross_entropy"), ("sigmoid", "binary_cross_entropy")}
+INITS = ("auto", "he", "xavier", "normal", "uniform")
+# Divergence, rule 3: the weights grew to this many times their start (at least 1)...
+WEIGHT_GROWTH = 1e3
+# ...while the loss stayed above this fraction of its start.
+NO_BETTER = 0.5
 
 
 class TrainingDivergedWarning(UserWarning):
-    """Training stopped because the loss became NaN/inf or grew far past its start."""
+    """Training stopped because it diverged: see Network.fit for the three rules."""
 
 
 @dataclass
@@ -46,6 +59,7 @@ class History:
     val_accuracy: list = field(default_factory=list)
     diverged_at: int | None = None  # epoch (1-based) in which training diverged
     diverged_step: int | None = None  # step (1-based, counted over all epochs)
+    diverged_reason: str | None = None  # what happened, in words (also in the warning)
 
     @property
     def diverged(self) -> bool:
@@ -60,7 +74,7 @@ class Network:
     init: "auto" (He for every layer if the hidden layers are relu, Xavier otherwise),
     "he", "xavier", "normal" (N(0, init_scale²), default scale 1) or "uniform"
     (U(-init_scale, init_scale), default 0.5). Biases start at 0; bias=False keeps them
-    at 0 for good.
+    at 0 for good. seed: a whole number >= 0 (reproducible) or None (fresh randomness).
     """
 
     def __init__(self, sizes, hidden: str = "sigmoid", output: str = "sigmoid",
@@ -79,6 +93,7 @@ class Network:
             raise ValueError("softmax belongs to the output layer; use sigmoid, tanh or relu "
                              "for the hidden layers")
         self._loss, self._loss_grad = get_loss(loss)
+        self._loss_from_z = FROM_Z.get((output, loss))
         if output == "softmax" and self.sizes[-1] < 2:
             raise ValueError("a softmax over one output unit is always 1 and cannot learn: use "
                              "output='sigmoid' for one output, or one output unit per class")
@@ -89,11 +104,12 @@ class Network:
             raise ValueError("cross_entropy expects probabilities that sum to 1: use "
                              "output='softmax' with it (or loss='binary_cross_entropy' for one "
                              "sigmoid output)")
-        self.dtype = np.dtype(dtype)
-        if self.dtype not in (np.float32, np.float64):
-            raise TypeError(f"dtype must be np.float32 or np.float64, got {dtype!r}")
-        self.use_bias = bool(bias)
-        self.rng = np.random.default_rng(seed)
+        self.dtype = _float_dtype(dtype)
+        self.use_bias = flag(bias, "bias")
+        _check_init(init, init_scale)
+        self.rng = np.random.default_rng(_seed(seed))
+        # one output unit: classify says class 1 above this (fit sets it between its targets)
+        self.threshold = 0.0 if output in ("tanh", "bipolar_sigmoid") else 0.5
         self.W = [self._init_weights(n_in, n_out, init, init_scale)
                   for n_in, n_out in zip(self.sizes[:-1], self.sizes[1:])]
         self.b = [np.zeros(n_out, dtype=self.dtype) for n_out in self.sizes[1:]]
@@ -116,39 +132,33 @@ class Network:
             W = self.rng.normal(0.0, np.sqrt(2.0 / (n_in + n_out)), (n_in, n_out))
         elif init == "normal":
             W = self.rng.normal(0.0, 1.0 if scale is None else scale, (n_in, n_out))
-        elif init == "uniform":
+        else:  # "uniform" (_check_init refused every other name)
             s = 0.5 if scale is None else scale
             W = self.rng.uniform(-s, s, (n_in, n_out))
-        else:
-            raise ValueError(f"unknown init {init!r}; choose auto, he, xavier, normal or uniform")
         return W.astype(self.dtype)
 
     def set_weights(self, W, b=None) -> None:
         """Load weights (and biases) by hand, e.g. those of a worked example; shapes are checked."""
-        if len(W) != len(self.W):
-            raise ValueError(f"this network has {len(self.W)} weight matrices, got {len(W)}")
+        _check_list(W, len(self.W), "W", "weight matrices")
         new_W = []
         for l, (old, w) in enumerate(zip(self.W, W)):
-            w = np.array(w, dtype=self.dtype)
+            w = as_floats(w, f"W[{l}]", dtype=self.dtype, fix=WEIGHT_FIX).copy()
             if w.shape != old.shape:
                 raise ValueError(
                     f"W[{l}] connects {old.shape[0]} units to {old.shape[1]}, so it must have "
                     f"shape {old.shape} (rows = from, columns = to); got {w.shape}")
-            _finite(w, f"W[{l}]")
             new_W.append(w)
         new_b = self.b
         if b is not None:
             if not self.use_bias:
                 raise ValueError("this network was built with bias=False, so its biases stay 0: "
                                  "call set_weights(W) without b")
-            if len(b) != len(self.b):
-                raise ValueError(f"this network has {len(self.b)} bias vectors, got {len(b)}")
+            _check_list(b, len(self.b), "b", "bias vectors")
             new_b = []
             for l, (old, v) in enumerate(zip(self.b, b)):
-                v = np.array(v, dtype=self.dtype).reshape(-1)
+                v = as_floats(v, f"b[{l}]", dtype=self.dtype, fix=WEIGHT_FIX).reshape(-1).copy()
                 if v.shape != old.shape:
                     raise ValueError(f"b[{l}] must have shape {old.shape}, got {v.shape}")
-                _finite(v, f"b[{l}]")
                 new_b.append(v)
         self.W, self.b = new_W, new_b
 
@@ -171,7 +181,8 @@ class Network:
 
     def _check_XY(self, X, Y, names=("X", "y")) -> tuple[np.ndarray, np.ndarray]:
         X = self._check_X(X, names[0])
-        Y = check_targets(Y, self.sizes[-1], self.loss_name, dtype=self.dtype, name=names[1])
+        Y = check_targets(Y, self.sizes[-1], self.loss_name, dtype=self.dtype, name=names[1],
+                          output=self.output)
         same_rows(X, Y, *names)
         return X, Y
 
@@ -193,12 +204,16 @@ class Network:
         return self.forward(X)
 
     def classify(self, X) -> np.ndarray:
-        """Class labels: the argmax of several outputs, or a threshold on a single one."""
-        A = self.forward(X)
+        """Class labels: the argmax of several outputs, or for one output 1 where it exceeds
+        self.threshold, else 0. The threshold lies halfway between the two targets fit was
+        last given (0.5 for 0/1, 0 for ±1); before any fit, 0 for tanh and bipolar_sigmoid
+        outputs and 0.5 for the others."""
+        return self._classes(self.forward(X))
+
+    def _classes(self, A: np.ndarray) -> np.ndarray:
         if A.shape[1] > 1:
             return A.argmax(axis=1)
-        threshold = 0.0 if self.output in ("tanh", "bipolar_sigmoid") else 0.5
-        return (A[:, 0] > threshold).astype(int)
+        return (A[:, 0] > self.threshold).astype(int)
 
     def _output_delta(self, A: np.ndarray, Y: np.ndarray) -> np.ndarray:
         """δ of the output layer: ∂L/∂z for the last z."""
@@ -206,7 +221,7 @@ class Network:
             return (A - Y) / A.shape[0]
         grad_A = self._loss_grad(A, Y)
         if self.output == "softmax":
-            return softmax_backward(A, grad_A)
+            return _softmax_backward(A, grad_A)
         return grad_A * self._f_output[1](self.z[-1])
 
     def _backward(self, X: np.ndarray, Y: np.ndarray):
@@ -220,7 +235,13 @@ class Network:
             self.delta[l] = delta
             dW[l] = self.a[l].T @ delta
             db[l] = delta.sum(axis=0)
-        return dW, db, self._loss(A, Y), A
+        return dW, db, self._loss_of(A, Y), A
+
+    def _loss_of(self, A: np.ndarray, Y: np.ndarray) -> float:
+        """The loss of the last forward pass (output A); from z where that is exact."""
+        if self._loss_from_z is not None:  # softmax/cross-entropy, sigmoid/binary c.-e.
+            return self._loss_from_z(self.z[-1], Y)
+        return self._loss(A, Y)
 
     def backward(self, X, Y) -> tuple[list[np.ndarray], list[np.ndarray]]:
         """Gradients (dW, db) of the loss on (X, Y), same shapes as (W, b); keeps self.delta."""
@@ -228,9 +249,13 @@ class Network:
         return dW, db
 
     def loss(self, X, Y) -> float:
-        """The loss of the network on (X, Y) (a mean over the samples)."""
+        """The loss of the network on (X, Y) (a mean over the samples).
+
+        For softmax + cross_entropy and sigmoid + binary_cross_entropy it is computed from
+        the weighted inputs z, exactly (no clipping), so backward's gradient is its own.
+        """
         X, Y = self._check_XY(X, Y)
-        return self._loss(self._forward(X), Y)
+        return self._loss_of(self._forward(X), Y)
 
     def step(self, dW, db, lr: float) -> None:
         """One gradient-descent step: W ← W - lr·dW, b ← b - lr·db (dW, db as backward gives)."""
@@ -260,8 +285,14 @@ class Network:
 
         batch_size None = full batch, 1 = one sample at a time (online), else mini-batches
         (a batch_size larger than the data is a full batch).
-        Training stops with one TrainingDivergedWarning if the loss becomes NaN/inf, or if
-        an epoch's mean loss exceeds divergence_factor × the loss before training.
+        Training stops with one TrainingDivergedWarning, which names the cause, if
+        1. the loss or the weights become NaN or infinite (already before the first step:
+           the data overflow the network, not the learning rate), or
+        2. an epoch's mean loss exceeds divergence_factor × the loss before training, or
+        3. the largest weight at the start of an epoch is over 1000 × its start (counting
+           at least 1) while the epoch's loss is still above half the loss before training:
+           the steps overshoot and saturate the units, which a bounded loss (mse on
+           sigmoid outputs) never shows by growing.
         blas_threads=1 is fastest for the small matrices of this series on a 2-core
         machine (None leaves BLAS alone).
         """
@@ -271,6 +302,10 @@ class Network:
         if positive_number(divergence_factor, "divergence_factor") <= 1:
             raise ValueError(f"divergence_factor must be greater than 1 (training stops when the "
                              f"loss grows to that many times its start), got {divergence_factor}")
+        shuffle, progress = flag(shuffle, "shuffle"), flag(progress, "progress")
+        if blas_threads is not None:
+            blas_threads = positive_int(blas_threads, "blas_threads (the number of BLAS "
+                                                      "threads, e.g. 1, or None)")
         n = X.shape[0]
         batch_size = n if batch_size is None else min(positive_int(batch_size, "batch_size"), n)
         val = None
@@ -289,10 +324,17 @@ class Network:
         """The training loop of fit, on checked data."""
         n, step = X.shape[0], 0
         kind = _target_kind(Y)
+        if kind in ("binary", "bipolar"):
+            self.threshold = 0.5 if kind == "binary" else 0.0
         # What "grew too far" is measured against: the loss before training, on up to 1000
         # evenly spaced samples (plenty for a factor of 1000, and cheap on MNIST).
         every = -(-n // 1000)  # n / 1000 rounded up
-        start_loss = self._loss(self._forward(X[::every]), Y[::every])
+        start_loss = self._loss_of(self._forward(X[::every]), Y[::every])
+        if not np.isfinite(start_loss):
+            _record_divergence(history, 1, 1, _overflow_reason(X, Y), lr)
+            return
+        start_weight = max(1.0, self._largest_weight())
+        weight = None  # the largest weight before this epoch's steps, if it was needed
         for epoch in _epoch_range(epochs, progress):
             order = self.rng.permutation(n) if shuffle else np.arange(n)
             total_loss, correct = 0.0, 0
@@ -303,36 +345,56 @@ class Network:
                 dW, db, loss, A = self._backward(Xb, Yb)
                 step += 1
                 if not np.isfinite(loss):
-                    _record_divergence(history, epoch + 1, step, loss, lr)
+                    why = _overflow_reason(X, Y) if step == 1 else (
+                        "the loss became NaN or infinite")
+                    _record_divergence(history, epoch + 1, step, why, lr)
                     return
                 self._step(dW, db, lr)
                 total_loss += loss * len(idx)
                 correct += _count_correct(A, Yb, kind)
-            if total_loss / n > divergence_factor * max(start_loss, 1e-8):
-                _record_divergence(history, epoch + 1, step, total_loss / n, lr)
+            why = _divergence(total_loss / n, start_loss, weight, start_weight,
+                              divergence_factor)
+            # rule 3 looks at the weights only while the loss is above half its start (cheap)
+            weight = self._largest_weight() if total_loss / n > NO_BETTER * start_loss else None
+            if why is None and weight is not None and not np.isfinite(weight):
+                why = "the weights became NaN or infinite"
+            if why:
+                _record_divergence(history, epoch + 1, step, why, lr)
                 return
-            history.loss.append(total_loss / n)
+            self._record_epoch(history, total_loss / n, correct / n, kind, val)
+
+    def _record_epoch(self, history: History, loss: float, accuracy: float, kind, val) -> None:
+        """Append a finished epoch's numbers, and the validation ones, to the history."""
+        history.loss.append(loss)
+        if kind is not None:
+            history.accuracy.append(accuracy)
+        if val is not None:
+            A_val = self._forward(val[0])
+            history.val_loss.append(self._loss_of(A_val, val[1]))
             if kind is not None:
-                history.accuracy.append(correct / n)
-            if val is not None:
-                A_val = self._forward(val[0])
-                history.val_loss.append(self._loss(A_val, val[1]))
-                if kind is not None:
-                    history.val_accuracy.append(_count_correct(A_val, val[1], kind) / len(A_val))
+                history.val_accuracy.append(_count_correct(A_val, val[1], kind) / len(A_val))
+
+    def _largest_weight(self) -> float:
+        """The largest |entry| of any weight matrix or bias (inf or NaN if one overflowed)."""
+        return max(float(np.max(np.abs(p))) for p in self.parameters())
 
     def accuracy(self, X, y) -> float:
-        """Fraction of samples classified right; y may be labels (n,) or targets like fit's.
+        """Fraction of samples that classify(X) puts in their class.
 
-        It counts exactly as fit's history does: argmax for several outputs, and for one
-        output a threshold halfway between the two target values (0.5 for 0/1, 0 for ±1).
+        y: labels (n,) — 0..k-1 for several outputs; 0/1 or ±1 for one output (-1 is
+        class 0) — or targets like fit's (one-hot rows, a column of 0/1 or ±1). So
+        accuracy and classify always agree, and after fit on the same targets the
+        accuracy equals the history's (both use the threshold fit set).
         """
         A = self.forward(X)
-        y = np.asarray(y)
+        y = as_array(y, "y")
         if y.ndim == 0:
             raise ValueError("y must hold one label or target per sample, got a single value")
+        if y.ndim == 2 and y.shape[1] == 1:
+            y = y[:, 0]  # a column of labels or of 0/1, ±1 targets
         if A.shape[1] > 1 and y.ndim == 1:
             y = one_hot(y, A.shape[1])  # labels -> one-hot (and a clear error for bad labels)
-        Y = y.reshape(len(y), -1).astype(float)
+        Y = as_matrix(y.reshape(len(y), -1), "y")
         if Y.shape[1] != A.shape[1]:
             raise ValueError(f"y has {Y.shape[1]} columns but the network has {A.shape[1]} "
                              f"outputs: give labels (n,) or one target column per output")
@@ -341,14 +403,57 @@ class Network:
         if kind is None:
             raise ValueError("accuracy needs class targets: labels 0..k-1, one-hot rows, or a "
                              "single column of 0/1 or ±1 values")
-        return _count_correct(A, Y, kind) / len(A)
+        labels = Y.argmax(axis=1) if kind == "one_hot" else (Y[:, 0] > 0).astype(int)
+        return float(np.count_nonzero(self._classes(A) == labels)) / len(A)
 
 
-# ---- checks of hand-made arrays ---------------------------------------------------------
-def _finite(x: np.ndarray, name: str) -> None:
-    """Raise if x holds NaN or inf (it would spread into every output)."""
-    if count_nonfinite(x):
-        raise ValueError(f"{name} contains NaN or infinite values")
+# ---- checks of arguments ---------------------------------------------------------------
+WEIGHT_FIX = "give finite weights (np.isfinite(W).all() must be True)"
+
+
+def _float_dtype(dtype) -> np.dtype:
+    """np.float32 or np.float64, else a clear error."""
+    try:
+        dt = np.dtype(dtype)
+    except TypeError:
+        dt = None
+    if dt not in (np.float32, np.float64):
+        raise TypeError(f"dtype must be np.float32 or np.float64, got {dtype!r}")
+    return dt
+
+
+def _seed(seed):
+    """None or a whole number >= 0, as np.random.default_rng takes it."""
+    if seed is None:
+        return None
+    if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)):
+        raise TypeError(f"seed must be a whole number such as 0 (the same seed gives the same "
+                        f"weights) or None, got {seed!r}")
+    if seed < 0:
+        raise ValueError(f"seed must be 0 or more, got {seed}")
+    return int(seed)
+
+
+def _check_init(init, init_scale) -> None:
+    """Raise unless init names a scheme and init_scale (if given) is one it uses."""
+    if not isinstance(init, str) or init not in INITS:
+        raise ValueError(f"unknown init {init!r}; choose auto, he, xavier, normal or uniform")
+    if init_scale is None:
+        return
+    positive_number(init_scale, "init_scale")
+    if init not in ("normal", "uniform"):
+        raise ValueError(f"init_scale is used only by init='normal' or init='uniform'; "
+                         f"init={init!r} sets its own scale: drop init_scale or choose one of "
+                         f"those two")
+
+
+def _check_list(items, n: int, name: str, what: str) -> None:
+    """Raise unless items is a list (or tuple) of n things."""
+    if not isinstance(items, (list, tuple)):
+        raise TypeError(f"{name} must be a list of {n} arrays, one per layer, e.g. "
+                        f"[W1, W2]; got {type(items).__name__}")
+    if len(items) != n:
+        raise ValueError(f"this network has {n} {what}, got {len(items)}")
 
 
 def _check_gradients(grads, params: list, name: str, param_name: str) -> None:
@@ -360,14 +465,12 @@ def _check_gradients(grads, params: list, name: str, param_name: str) -> None:
         if isinstance(g, (list, tuple)):
             raise ValueError(f"{name}[{l}] is a {type(g).__name__}, not an array: pass dW and db "
                              f"separately, dW, db = net.backward(X, Y), then net.step(dW, db, lr)")
-        shape = np.shape(g)
-        if shape != p.shape:
-            hint = ": is it transposed?" if shape == p.shape[::-1] else ""
-            raise ValueError(f"{name}[{l}] has shape {shape} but {param_name}[{l}] has shape "
+        g = as_floats(g, f"{name}[{l}]",
+                      fix="the gradient overflowed; try a smaller learning rate")
+        if g.shape != p.shape:
+            hint = ": is it transposed?" if g.shape == p.shape[::-1] else ""
+            raise ValueError(f"{name}[{l}] has shape {g.shape} but {param_name}[{l}] has shape "
                              f"{p.shape}{hint}")
-        if count_nonfinite(np.asarray(g, dtype=float)):
-            raise ValueError(f"{name}[{l}] contains NaN or infinite values: the gradient "
-                             f"overflowed; try a smaller learning rate")
 
 
 # ---- helpers of fit -------------------------------------------------------------------
@@ -395,14 +498,38 @@ def _count_correct(A: np.ndarray, Y: np.ndarray, kind: str | None) -> int:
     return 0
 
 
-def _record_divergence(history: History, epoch: int, step: int, loss: float, lr: float):
+def _overflow_reason(X: np.ndarray, Y: np.ndarray) -> str:
+    """Why the loss is NaN or infinite before any step: the numbers, not the learning rate."""
+    return (f"the loss was NaN or infinite before the first step, so the learning rate is not "
+            f"to blame: the data overflow the network (largest |X| {np.max(np.abs(X)):.3g}, "
+            f"largest |y| {np.max(np.abs(Y)):.3g}); scale them first, e.g. standardise X with "
+            f"(X - X.mean(axis=0)) / X.std(axis=0) and divide y by its largest value")
+
+
+def _divergence(loss: float, start_loss: float, weight: float | None, start_weight: float,
+                factor: float) -> str | None:
+    """Why training diverged in this epoch (rules 2 and 3 of fit), or None if it did not.
+
+    weight: the largest weight before the epoch's steps (None: not needed, the loss of
+    the epoch before was below half its start)."""
+    if loss > factor * max(start_loss, 1e-8):
+        return f"the loss grew to {loss:.3g}, over {factor:g} times its start ({start_loss:.3g})"
+    if weight is not None and weight > WEIGHT_GROWTH * start_weight \
+            and loss > NO_BETTER * start_loss:
+        return (f"the weights grew to {weight:.3g}, over {WEIGHT_GROWTH:g} times their start, "
+                f"while the loss ({loss:.3g}) stayed above half its start ({start_loss:.3g}): "
+                f"the steps overshoot and saturate the units")
+    return None
+
+
+def _record_divergence(history: History, epoch: int, step: int, why: str, lr: float):
     """Mark the history as diverged and warn once, in plain words."""
-    history.diverged_at, history.diverged_step = epoch, step
-    what = "became NaN or infinite" if not np.isfinite(loss) else f"grew to {loss:.3g}"
+    history.diverged_at, history.diverged_step, history.diverged_reason = epoch, step, why
+    advice = ("." if "not to blame" in why else
+              f"; the learning rate {lr:g} is probably too large, try a smaller one.")
     warnings.warn(
-        f"Training diverged in epoch {epoch} (step {step}): the loss {what}. "
-        f"Training was stopped; the learning rate {lr:g} is probably too large, try a "
-        f"smaller one.",
+        f"Training diverged in epoch {epoch} (step {step}): {why}. Training was stopped"
+        f"{advice}",
         TrainingDivergedWarning,
         stacklevel=4,
     )

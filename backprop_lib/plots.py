@@ -7,10 +7,14 @@ plt.show() and nothing else.
 
 from __future__ import annotations
 
+from numbers import Integral, Real
+
 import matplotlib.pyplot as plt
 import numpy as np
+from matplotlib.ticker import MaxNLocator
 
 from .checks import as_matrix
+from .style import text_size
 
 
 def _axes(ax, figsize=(6, 4)):
@@ -20,35 +24,166 @@ def _axes(ax, figsize=(6, 4)):
     return ax.figure, ax
 
 
+# --- checking the arguments (each error says which argument is wrong and how to fix it) ---
+
+
+def _check_ax(ax) -> None:
+    """Refuse an ax that is not a matplotlib Axes, before any figure is made."""
+    if ax is not None and not isinstance(ax, plt.Axes):
+        raise TypeError(f"ax must be a matplotlib Axes or None, got {type(ax).__name__}: "
+                        "make one with fig, ax = plt.subplots() and pass ax=ax")
+
+
+def _whole(value, name: str, low: int, high: int | None, example: int) -> int:
+    """Return value as an int in [low, high], or raise a clear TypeError/ValueError."""
+    if isinstance(value, bool) or not isinstance(value, Integral):
+        raise TypeError(f"{name} must be a whole number, e.g. {name}={example}, got {value!r}")
+    if value < low or (high is not None and value > high):
+        bounds = f"at least {low}" if high is None else f"between {low} and {high}"
+        raise ValueError(f"{name} must be {bounds}, e.g. {name}={example}, got {value}")
+    return int(value)
+
+
+def _real(value, name: str, example: float, *, zero_ok: bool = False) -> float:
+    """Return value as a float if it is a finite number > 0 (or >= 0), else raise."""
+    if isinstance(value, bool) or not isinstance(value, Real):
+        raise TypeError(f"{name} must be a number, e.g. {name}={example}, got {value!r}")
+    if not np.isfinite(value) or value < 0 or (value == 0 and not zero_ok):
+        bound = ">= 0" if zero_ok else "> 0"
+        raise ValueError(f"{name} must be a finite number {bound}, e.g. {name}={example}, "
+                         f"got {value}")
+    return float(value)
+
+
+def _flag(value, name: str) -> None:
+    """Refuse a yes/no option that is not True or False (a string like "no" is truthy)."""
+    if not isinstance(value, (bool, np.bool_)):
+        raise TypeError(f"{name} must be True or False, got {value!r}")
+
+
+def _names(names, name: str, n: int, what: str, *, at_least: bool = False) -> None:
+    """Check a list of texts, one per item: exactly n of them (or at least n)."""
+    if isinstance(names, (str, bytes)) or not hasattr(names, "__len__"):
+        raise TypeError(f"{name} must be a list with one text per {what}, got "
+                        f"{type(names).__name__} {names!r:.40}")
+    if len(names) < n or (len(names) > n and not at_least):
+        need = f"at least {n}" if at_least else f"exactly {n}"
+        raise ValueError(f"{name} needs {need} (one text per {what}, in order), "
+                         f"got {len(names)}")
+
+
+def _as_labels(y, name: str, max_classes: int) -> np.ndarray:
+    """Return class labels 0, 1, 2, ... as a 1-D int array (a column (n, 1) will do), or raise.
+
+    Refused with the fix: negative labels (-1 must never become the last class), scores
+    or probabilities, one-hot rows, text, NaN, and labels beyond max_classes - 1.
+    """
+    if y is None or isinstance(y, (str, bytes)) or np.ma.isMaskedArray(y):
+        kind = "a masked array" if np.ma.isMaskedArray(y) else type(y).__name__
+        raise TypeError(f"{name} must be an array of class labels 0, 1, 2, ..., got {kind}: "
+                        "pass a plain list or numpy array of whole numbers")
+    try:
+        arr = np.asarray(y)
+    except ValueError as err:  # ragged lists
+        raise TypeError(f"{name} must be a flat list or array of class labels ({err})") from err
+    if arr.dtype.kind not in "biuf":
+        hint = (": turn names into numbers first, e.g. np.unique(names, return_inverse=True)[1]"
+                if arr.dtype.kind in "US" else "")
+        raise TypeError(f"{name} must hold class labels 0, 1, 2, ..., got an array of dtype "
+                        f"{arr.dtype}{hint}")
+    if arr.ndim == 2 and arr.shape[1] == 1:
+        arr = arr[:, 0]
+    if arr.ndim != 1:
+        hint = ": one-hot rows or probabilities become labels with .argmax(axis=1)" \
+            if arr.ndim == 2 else ""
+        raise ValueError(f"{name} must be 1-D, one label per sample, got shape {arr.shape}{hint}")
+    if arr.size == 0:
+        raise ValueError(f"{name} is empty: give at least one label")
+    if arr.dtype.kind == "f":
+        bad = ~np.isfinite(arr) | (arr != np.round(arr))
+        if bad.any():
+            raise ValueError(f"{name} must hold whole-number class labels 0, 1, 2, ..., but "
+                             f"holds {arr[bad][0].item()!r}: turn scores into labels first, e.g. "
+                             "(p > 0.5).astype(int), or p.argmax(axis=1) for one column per class")
+    low, high = arr.min().item(), arr.max().item()
+    if low < 0:
+        raise ValueError(f"{name} holds the label {low!r}, but labels are 0, 1, 2, ...: "
+                         "a -1/+1 coding becomes 0/1 with (y > 0).astype(int)")
+    if high >= max_classes:
+        raise ValueError(f"{name} holds the label {high!r}, but this plot is for at most "
+                         f"{max_classes} classes (labels 0 to {max_classes - 1}): pass class "
+                         "labels, not scores or sample numbers")
+    return arr.astype(int)
+
+
+SHORT_HISTORY = 20  # epochs: up to this many, plot_history marks every point
+
+
 def plot_history(history, ax=None, title: str | None = None):
     """Loss per epoch (and accuracy, if recorded) of a History; a divergence is marked in red."""
+    _check_history(history)
+    _check_ax(ax)
     fig, ax = _axes(ax)
     epochs = np.arange(1, len(history.loss) + 1)
-    ax.plot(epochs, history.loss, label="training loss", color="C0")
+    last = max(len(epochs), history.diverged_at or 0, 1)  # the last epoch to show
+    # a short history (one epoch, a divergence in epoch 2) is a few points: mark each one
+    marker = {"marker": "o"} if len(epochs) <= SHORT_HISTORY else {}
+    ax.plot(epochs, history.loss, label="training loss", color="C0", **marker)
     if history.val_loss:
-        ax.plot(epochs, history.val_loss, label="validation loss", color="C0", ls="--")
+        ax.plot(epochs, history.val_loss, label="validation loss", color="C0", ls="--",
+                **marker)
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True, min_n_ticks=1))  # whole epochs
+    if last <= SHORT_HISTORY:
+        ax.set_xlim(0.5, last + 0.5)
+    if not history.loss:  # diverged before the first epoch ended: no loss to draw
+        ax.set_yticks([])
+        ax.text(0.5, 0.45, "no epoch was finished,\nso there is no loss to plot",
+                transform=ax.transAxes, ha="center", va="center", fontsize=text_size(1.1),
+                bbox={"facecolor": "white", "edgecolor": "none"})
     ax.set_xlabel("epoch")
     ax.set_ylabel("loss")
-    if len(history.loss) and min(history.loss) > 0 and max(history.loss) / min(history.loss) > 50:
+    loss = [float(v) for v in history.loss]  # Python floats: inf / inf is nan, with no warning
+    if loss and min(loss) > 0 and max(loss) / min(loss) > 50:
         ax.set_yscale("log")
     if history.accuracy:
         ax2 = ax.twinx()
-        ax2.plot(epochs, history.accuracy, color="C1", label="training accuracy")
+        ax2.plot(epochs, history.accuracy, color="C1", label="training accuracy", **marker)
         if history.val_accuracy:
-            ax2.plot(epochs, history.val_accuracy, color="C1", ls="--", label="validation accuracy")
+            ax2.plot(epochs, history.val_accuracy, color="C1", ls="--", label="validation accuracy",
+                     **marker)
         ax2.set_ylabel("accuracy", color="C1")
         ax2.set_ylim(0, 1.02)
         lines = ax.get_lines() + ax2.get_lines()
         ax.legend(lines, [line.get_label() for line in lines], loc="center right")
-    else:
+    elif history.loss:  # (no legend for lines without a point)
         ax.legend(loc="upper right")
     if history.diverged:
         ax.axvline(history.diverged_at, color="red", ls=":")
         message = f"diverged in epoch {history.diverged_at}\n(learning rate {history.lr:g})"
         ax.text(0.5, 0.95, message, transform=ax.transAxes, ha="center", va="top",
-                color="red", fontsize=13, bbox={"facecolor": "white", "edgecolor": "red"})
+                color="red", fontsize=text_size(1.3),
+                bbox={"facecolor": "white", "edgecolor": "red"})
     ax.set_title(title if title is not None else f"learning rate {history.lr:g}")
     return fig
+
+
+def _check_history(history) -> None:
+    """Refuse anything but a History whose curves are lists of numbers, one per epoch."""
+    if not all(hasattr(history, a) for a in ("lr", "loss", "accuracy", "val_loss", "diverged")):
+        raise TypeError(f"history must be the History that fit returns, e.g. "
+                        f"history = net.fit(X, Y, lr=0.5, epochs=100), "
+                        f"got {type(history).__name__}")
+    if isinstance(history.lr, bool) or not isinstance(history.lr, Real):
+        raise TypeError(f"history.lr must be the learning rate (a number), got {history.lr!r}")
+    n = len(history.loss)
+    for part in ("loss", "accuracy", "val_loss", "val_accuracy"):
+        values = getattr(history, part, [])
+        if np.asarray(values).dtype.kind not in "biuf" and len(values):
+            raise TypeError(f"history.{part} must be a list of numbers, one per epoch, "
+                            f"got {values!r:.60}")
+        if len(values) not in (0, n):
+            raise ValueError(f"history.{part} has {len(values)} entries but history.loss has {n}: "
+                             "each curve needs one value per epoch (or none)")
 
 
 def plot_decision_boundary(classify, X, y, ax=None, *, resolution: int = 200,
@@ -56,19 +191,31 @@ def plot_decision_boundary(classify, X, y, ax=None, *, resolution: int = 200,
     """Colour the plane by the class `classify` gives each point; draw the samples on top.
 
     classify: a Network (its .classify is used) or a function X (n, 2) -> labels (n,).
-    X: (n_samples, 2); y: labels (n_samples,).
+    X: (n_samples, 2); y: labels (n_samples,), whole numbers 0 to 9 (10 colours).
+    resolution: points per side of the grid, 2 to 1000.
     """
-    X = as_matrix(X, "X", n_cols=2)
-    y = np.asarray(y).reshape(-1)
-    if y.shape[0] != X.shape[0]:
-        raise ValueError(f"X has {X.shape[0]} samples but y has {y.shape[0]} labels")
-    f = classify.classify if hasattr(classify, "classify") else classify
-    fig, ax = _axes(ax)
+    X, y, f = _check_regions(classify, X, y, resolution, feature_names, class_names)
+    padding = _real(padding, "padding", 0.5, zero_ok=True)
+    with np.errstate(over="ignore"):
+        width = np.ptp(X, axis=0) + 2 * padding
+    if not np.isfinite(width).all():
+        raise ValueError("X spans more than the largest float (about 1.8e308), so no grid "
+                         "can cover it: scale X first, e.g. standardise each feature")
+    if np.any(width == 0):
+        raise ValueError("every sample has the same value of one feature and padding is 0, so "
+                         "the plane has no width: give padding > 0, e.g. padding=0.5")
+    _check_ax(ax)
     x0 = np.linspace(X[:, 0].min() - padding, X[:, 0].max() + padding, resolution)
     x1 = np.linspace(X[:, 1].min() - padding, X[:, 1].max() + padding, resolution)
     g0, g1 = np.meshgrid(x0, x1)
     with np.errstate(all="ignore"):
-        labels = np.asarray(f(np.column_stack([g0.ravel(), g1.ravel()]))).reshape(g0.shape)
+        labels = np.asarray(f(np.column_stack([g0.ravel(), g1.ravel()])))
+    labels = _as_labels(labels, "the result of classify", _MAX_REGIONS)
+    if labels.size != g0.size:
+        raise ValueError(f"classify returned {labels.size} labels for {g0.size} points: it must "
+                         "return one label per row of the points it is given")
+    labels = labels.reshape(g0.shape)
+    fig, ax = _axes(ax)  # only now: a refused call leaves no empty figure behind
     classes = np.unique(np.concatenate([np.unique(y), np.unique(labels)])).astype(int)
     cmap = plt.get_cmap("tab10")
     levels = np.arange(classes.max() + 2) - 0.5
@@ -79,8 +226,34 @@ def plot_decision_boundary(classify, X, y, ax=None, *, resolution: int = 200,
         ax.scatter(X[y == c, 0], X[y == c, 1], color=cmap(c), edgecolor="k", s=30, label=name)
     ax.set_xlabel(feature_names[0])
     ax.set_ylabel(feature_names[1])
-    ax.legend(loc="best", fontsize=8)
+    ax.legend(loc="best", fontsize=text_size(0.8))
     return fig
+
+
+_MAX_REGIONS = 10  # decision regions are coloured with the 10 colours of "tab10"
+
+
+def _check_regions(classify, X, y, resolution, feature_names, class_names):
+    """Check plot_decision_boundary's arguments; return X, the labels y and the function."""
+    f = classify.classify if hasattr(classify, "classify") else classify
+    if not callable(f):
+        raise TypeError(f"classify must be a Network or a function from points (n, 2) to "
+                        f"labels (n,), e.g. lambda P: (P @ w + b > 0).astype(int), "
+                        f"got {type(classify).__name__}")
+    X = as_matrix(X, "X")
+    if X.shape[1] != 2:
+        raise ValueError(f"X has shape {X.shape}, so {X.shape[1]} columns, but 2 were expected: "
+                         "decision regions are drawn in a plane, so pass two features, e.g. "
+                         "X[:, [2, 3]], and a classify that takes those two")
+    y = _as_labels(y, "y", _MAX_REGIONS)
+    if y.shape[0] != X.shape[0]:
+        raise ValueError(f"X has {X.shape[0]} samples but y has {y.shape[0]} labels: "
+                         "give one label per row of X")
+    _whole(resolution, "resolution", 2, 1000, 200)
+    _names(feature_names, "feature_names", 2, "axis (x and y)")
+    if class_names is not None:
+        _names(class_names, "class_names", y.max() + 1, "class, from label 0 up", at_least=True)
+    return X, y, f
 
 
 def draw_network(sizes, W=None, b=None, ax=None, *, layer_names=None, unit_names=None,
@@ -95,6 +268,9 @@ def draw_network(sizes, W=None, b=None, ax=None, *, layer_names=None, unit_names
     beside it; by default the biases, if b is given.
     """
     _check_drawable(sizes, W, b)
+    _check_texts(sizes, layer_names, unit_names, input_names, notes)
+    precision = _whole(precision, "precision", 0, 10, 2)
+    _check_ax(ax)
     if notes is None and b is not None:
         notes = [f"b={v:.{precision}f}" for v in np.concatenate([np.ravel(v) for v in b])]
     fig, ax = _axes(ax, figsize=(2.6 * len(sizes) + 2, 1.1 * max(sizes) + 2.5))
@@ -105,23 +281,24 @@ def draw_network(sizes, W=None, b=None, ax=None, *, layer_names=None, unit_names
         t = 0.45 if sizes[l + 1] == 1 else 0.7
         for i, (x0, y0) in enumerate(pos[l]):
             for j, (x1, y1) in enumerate(pos[l + 1]):
-                ax.plot([x0, x1], [y0, y1], color="0.6", lw=1, zorder=1)
+                ax.plot([x0, x1], [y0, y1], color="0.6", zorder=1,
+                        lw=plt.rcParams["lines.linewidth"] / 1.5)
                 if W is not None:
                     ax.text(x0 + t * (x1 - x0), y0 + t * (y1 - y0),
-                            f"{np.asarray(W[l])[i, j]:.{precision}f}", fontsize=10,
+                            f"{np.asarray(W[l])[i, j]:.{precision}f}", fontsize=text_size(1),
                             ha="center", va="center", zorder=3,
                             bbox={"facecolor": "white", "edgecolor": "none", "pad": 0.5})
     for l, layer in enumerate(pos):
         for i, (x, y) in enumerate(layer):
             ax.add_patch(plt.Circle((x, y), 0.2, facecolor="white", edgecolor="k", zorder=2))
             name = unit_names[l][i] if unit_names is not None else ""
-            ax.text(x, y, name, ha="center", va="center", fontsize=10, zorder=4)
+            ax.text(x, y, name, ha="center", va="center", fontsize=text_size(1), zorder=4)
     for i, name in enumerate(input_names or []):
-        ax.text(-0.3, pos[0][i][1], name, ha="right", va="center", fontsize=11)
+        ax.text(-0.3, pos[0][i][1], name, ha="right", va="center", fontsize=text_size(1.1))
     _write_notes(ax, pos, notes, note_color)
     names = layer_names or (["input"] + ["hidden"] * (len(sizes) - 2) + ["output"])
     for l, name in enumerate(names):
-        ax.text(l, (max(sizes) - 1) / 2 + 0.6, name, ha="center", fontsize=11)
+        ax.text(l, (max(sizes) - 1) / 2 + 0.6, name, ha="center", fontsize=text_size(1.1))
     ax.set_xlim(-1.5 if input_names else -0.5, len(sizes) - 0.5 + (0.8 if notes else 0))
     ax.set_ylim(-(max(sizes) - 1) / 2 - 0.8, (max(sizes) - 1) / 2 + 0.9)
     ax.set_aspect("equal")
@@ -133,6 +310,26 @@ def draw_network(sizes, W=None, b=None, ax=None, *, layer_names=None, unit_names
 
 def _check_drawable(sizes, W, b) -> None:
     """Raise a clear error if the sizes, W or b cannot be drawn together."""
+    if isinstance(sizes, (str, bytes)) or not hasattr(sizes, "__len__"):
+        raise TypeError(f"sizes must list the layer sizes from input to output, e.g. [2, 3, 1], "
+                        f"got {sizes!r}")
+    if len(sizes) < 2:
+        raise ValueError(f"sizes must list at least two layers (input and output), e.g. "
+                         f"[2, 3, 1], got {sizes!r}")
+    for l, n in enumerate(sizes):
+        if isinstance(n, bool) or not isinstance(n, Integral):
+            raise TypeError(f"sizes[{l}] must be a whole number of units, e.g. sizes=[2, 3, 1], "
+                            f"got {n!r}")
+        if n < 1:
+            raise ValueError(f"sizes[{l}] is {n}, but every layer needs at least 1 unit, "
+                             f"e.g. sizes=[2, 3, 1]")
+    for name, arrays in (("W", W), ("b", b)):
+        if arrays is not None and not isinstance(arrays, (list, tuple)):
+            raise TypeError(f"{name} must be a list with one array per layer after the input "
+                            f"(like net.{name}), got {type(arrays).__name__}: for a single "
+                            f"layer write [{name}1]")
+        for l, a in enumerate(arrays or []):
+            _numbers(a, f"{name}[{l}]")
     if max(sizes) > 12:
         raise ValueError(f"draw_network is for small networks (at most 12 units a layer), "
                          f"got {sizes}")
@@ -153,6 +350,32 @@ def _check_drawable(sizes, W, b) -> None:
                 raise ValueError(f"b[{l}] should have {sizes[l + 1]} entries, got {np.size(v)}")
 
 
+def _check_texts(sizes, layer_names, unit_names, input_names, notes) -> None:
+    """Raise a clear error unless every list of texts has one text per layer or unit."""
+    if layer_names is not None:
+        _names(layer_names, "layer_names", len(sizes), "layer")
+    if unit_names is not None:
+        _names(unit_names, "unit_names", len(sizes), "layer (a list of names each)")
+        for l, names in enumerate(unit_names):
+            _names(names, f"unit_names[{l}]", sizes[l], f"unit of layer {l}")
+    if input_names is not None:
+        _names(input_names, "input_names", sizes[0], "input unit")
+    if notes is not None:
+        _names(notes, "notes", sum(sizes[1:]), "unit after the input layer")
+
+
+def _numbers(value, name: str) -> np.ndarray:
+    """Return value as a numpy array of real numbers, or raise a TypeError naming it."""
+    try:
+        arr = np.asarray(value)
+    except ValueError as err:  # ragged lists
+        raise TypeError(f"{name} must be an array of numbers, not a ragged list ({err})") from err
+    if arr.dtype.kind not in "biuf":
+        raise TypeError(f"{name} must hold real numbers, got an array of dtype {arr.dtype}: "
+                        "convert it first, e.g. np.asarray(x, dtype=float)")
+    return arr
+
+
 def _write_notes(ax, pos, notes, color: str) -> None:
     """Write one note beside each unit after the input layer, away from its lines."""
     units = [p for layer in pos[1:] for p in layer]
@@ -164,11 +387,11 @@ def _write_notes(ax, pos, notes, color: str) -> None:
     last = len(pos) - 1
     for (x, y), note in zip(units, notes):
         if x == last:  # output units: to the right, where no line goes
-            ax.text(x + 0.28, y, note, ha="left", va="center", color=color, fontsize=10)
+            ax.text(x + 0.28, y, note, ha="left", va="center", color=color, fontsize=text_size(1))
         else:  # hidden units: above (or below, for the lower half) and a little right
             above = y >= 0
             ax.text(x + 0.12, y + (0.24 if above else -0.24), note, ha="left",
-                    va="bottom" if above else "top", color=color, fontsize=10)
+                    va="bottom" if above else "top", color=color, fontsize=text_size(1))
 
 
 def plot_images(images, titles=None, *, ncols: int = 10, cmap: str = "gray_r",
@@ -176,11 +399,10 @@ def plot_images(images, titles=None, *, ncols: int = 10, cmap: str = "gray_r",
     """A grid of small images (n, h, w), e.g. digits or a hidden unit's input weights.
 
     symmetric=True centres the colour scale on 0 (for weights: red +, blue -).
+    At most 200 images at a time; titles, if given, one per image.
     """
-    images = np.asarray(images)
-    if images.ndim != 3 or len(images) == 0:
-        raise ValueError(f"images must have shape (n, height, width) with n >= 1, got "
-                         f"{images.shape}; for one image use image[None]")
+    images = _check_images(images, titles, cmap, symmetric)
+    ncols, size = _whole(ncols, "ncols", 1, None, 10), _real(size, "size", 1.2)
     n = len(images)
     nrows = int(np.ceil(n / ncols))
     ncols = min(ncols, n)
@@ -196,19 +418,63 @@ def plot_images(images, titles=None, *, ncols: int = 10, cmap: str = "gray_r",
         else:
             ax.imshow(images[k], cmap=cmap)
         if titles is not None:
-            ax.set_title(str(titles[k]), fontsize=8)
+            ax.set_title(str(titles[k]), fontsize=text_size(0.8))
     fig.tight_layout()
     return fig
 
 
+_MAX_IMAGES = 200  # one small Axes per image: more would take minutes and show nothing
+
+
+def _check_images(images, titles, cmap, symmetric) -> np.ndarray:
+    """Check plot_images' arguments; return the images as an array (n, height, width)."""
+    if images is None or isinstance(images, (str, bytes)):
+        raise TypeError(f"images must be an array of shape (n, height, width), "
+                        f"got {type(images).__name__}")
+    images = _numbers(images, "images")
+    if images.ndim != 3 or len(images) == 0:
+        hint = "for one image use image[None]"
+        side = round(images.shape[-1] ** 0.5) if images.ndim == 2 else 0
+        if side > 1 and side * side == images.shape[1]:
+            hint = f"for rows of {side * side} pixels use images.reshape(-1, {side}, {side})"
+        if images.ndim == 4:
+            hint = "for colour images pass one channel, e.g. images[..., 0]"
+        raise ValueError(f"images must have shape (n, height, width) with n >= 1, got "
+                         f"{images.shape}; {hint}")
+    if 0 in images.shape:
+        raise ValueError(f"images have shape {images.shape}: each image needs at least one "
+                         "pixel in height and in width")
+    if len(images) > _MAX_IMAGES:
+        raise ValueError(f"plot_images draws at most {_MAX_IMAGES} images at a time, got "
+                         f"{len(images)}: pass a slice, e.g. images[:20]")
+    if not np.isfinite(images).all():
+        raise ValueError("images contains NaN or infinite values (a diverged training?): "
+                         "find them with np.isfinite(images) and fix or drop those images")
+    if titles is not None:
+        _names(titles, "titles", len(images), "image")
+    if isinstance(cmap, str) and cmap not in plt.colormaps:
+        raise ValueError(f"cmap {cmap!r} is not a matplotlib colormap: use a name such as "
+                         "'gray_r' (dark ink on white), 'gray' or 'viridis'")
+    _flag(symmetric, "symmetric")
+    return images
+
+
 def plot_confusion_matrix(y_true, y_pred, class_names=None, ax=None, normalize: bool = False):
-    """Counts of (true class, predicted class): the diagonal is right, the rest tells which mix."""
-    y_true, y_pred = np.asarray(y_true).reshape(-1), np.asarray(y_pred).reshape(-1)
+    """Counts of (true class, predicted class): the diagonal is right, the rest tells which mix.
+
+    Labels are whole numbers 0 to 49; class_names, if given, one per class (more are
+    allowed: a class no sample has still gets its row and column).
+    """
+    y_true, y_pred = _as_labels(y_true, "y_true", 50), _as_labels(y_pred, "y_pred", 50)
     if y_true.shape != y_pred.shape:
-        raise ValueError(f"y_true has {y_true.size} labels but y_pred has {y_pred.size}")
+        raise ValueError(f"y_true has {y_true.size} labels but y_pred has {y_pred.size}: "
+                         "give one true and one predicted label per sample")
     k = int(max(y_true.max(), y_pred.max())) + 1
     if class_names is not None:
+        _names(class_names, "class_names", k, "class, from label 0 up", at_least=True)
         k = max(k, len(class_names))
+    _flag(normalize, "normalize")
+    _check_ax(ax)
     cm = np.zeros((k, k), dtype=int)
     np.add.at(cm, (y_true.astype(int), y_pred.astype(int)), 1)
     shown = cm / np.maximum(cm.sum(axis=1, keepdims=True), 1) if normalize else cm
@@ -217,7 +483,7 @@ def plot_confusion_matrix(y_true, y_pred, class_names=None, ax=None, normalize: 
     for i in range(k):
         for j in range(k):
             text = f"{shown[i, j]:.2f}" if normalize else str(cm[i, j])
-            ax.text(j, i, text, ha="center", va="center", fontsize=8,
+            ax.text(j, i, text, ha="center", va="center", fontsize=text_size(0.8),
                     color="white" if shown[i, j] > shown.max() / 2 else "black")
     names = class_names if class_names is not None else [str(i) for i in range(k)]
     ax.set_xticks(range(k), names, rotation=45 if k <= 4 else 0)
@@ -225,3 +491,105 @@ def plot_confusion_matrix(y_true, y_pred, class_names=None, ax=None, normalize: 
     ax.set_xlabel("predicted")
     ax.set_ylabel("true")
     return fig, cm
+
+
+def draw_graph(root, ax=None, *, precision: int = 4, title: str | None = None,
+               max_nodes: int = 40, direction: str = "auto"):
+    """Draw the computational graph behind a Value (backprop_lib.autograd).
+
+    Each Value is a box with its label, .data and .grad; the operation that made it is
+    written on the way in, with arrows from its inputs. A leaf without a label is a
+    constant (a plain number mixed in): a grey box with its number only. direction:
+    "LR" (inputs left, result right), "TB" (inputs at the top) or "auto": LR unless that
+    is too wide for a notebook page (about 1100 pixels), as in projector mode.
+    """
+    from .autograd import Value
+
+    if not isinstance(root, Value):
+        raise TypeError(f"draw_graph draws a Value and what it was computed from, got "
+                        f"{type(root).__name__}")
+    if direction not in ("auto", "LR", "TB"):
+        raise ValueError(f"direction must be 'auto', 'LR' or 'TB', got {direction!r}")
+    order = root.topological_order()
+    if len(order) > max_nodes:
+        raise ValueError(f"this graph has {len(order)} Values; draw_graph is for small ones "
+                         f"(at most max_nodes={max_nodes}): draw a smaller expression")
+    pos = _graph_layout(root, order)
+    depth = max(round(x / 2.4) for x, _ in pos.values())
+    rows = max(abs(y) for _, y in pos.values()) / 1.25 * 2 + 1
+    grow = text_size(1) / 10  # larger text (projector mode) needs a larger figure
+    size_lr = (grow * (1.9 * depth + 1.9), grow * (0.95 * rows + 0.6))
+    if direction == "auto":
+        shown = 0.8 * size_lr[0] * plt.rcParams["figure.dpi"]  # the axes' part, in pixels
+        direction = "LR" if shown <= 1100 else "TB"
+    if direction == "TB":  # turn the picture: levels become rows, inputs at the top
+        pos = {v: (-y / 1.25 * 2.0, (depth - x / 2.4) * 1.5) for v, (x, y) in pos.items()}
+        fig, ax = _axes(ax, figsize=(grow * 0.8 * (2.0 * rows + 0.4),
+                                     grow * 0.8 * (1.5 * depth + 1.8)))
+    else:
+        fig, ax = _axes(ax, figsize=size_lr)
+    size, boxes = text_size(1.1), {}
+    for node, (x, y) in pos.items():
+        constant = not node.children and not node.label
+        text = f"{node.data:g}" if constant else \
+            f"data {node.data:.{precision}f}\ngrad {node.grad:.{precision}f}"
+        text = f"{node.label}\n{text}" if node.label else text
+        boxes[node] = ax.text(x, y, text, ha="center", va="center", fontsize=size, zorder=3,
+                              bbox={"boxstyle": "round,pad=0.4",
+                                    "facecolor": "0.92" if constant else "white",
+                                    "edgecolor": "0.5" if constant else "k"})
+    arrow = {"arrowstyle": "-|>", "shrinkA": 6, "shrinkB": 6, "mutation_scale": 12}
+    # where an arrow leaves a box and where it enters one (fractions of the box)
+    out_at, in_at = ((1, 0.5), (0, 0.5)) if direction == "LR" else ((0.5, 0), (0.5, 1))
+    for node, (x, y) in pos.items():
+        if not node.children:
+            continue
+        at = (x - 1.2, y) if direction == "LR" else (x, y + 0.8)
+        op = ax.text(*at, _OP_SIGNS.get(node.op, node.op), ha="center", va="center",
+                     fontsize=size, zorder=3, color="C0",
+                     bbox={"boxstyle": "round,pad=0.3", "facecolor": "#e3eef8", "edgecolor": "C0"})
+        ax.annotate("", in_at, out_at, xycoords=boxes[node], textcoords=op,
+                    arrowprops={**arrow, "color": "C0"})
+        for child in node.children:
+            ax.annotate("", in_at, out_at, xycoords=op, textcoords=boxes[child],
+                        arrowprops={**arrow, "color": "0.35"})
+    if direction == "LR":
+        half = (rows - 1) / 2 * 1.25 + 0.7
+        ax.set_xlim(-0.9, depth * 2.4 + 0.9)
+        ax.set_ylim(-half, half)
+    else:
+        half = (rows - 1) / 2 * 2.0 + 1.0
+        ax.set_xlim(-half, half)
+        ax.set_ylim(-0.6, depth * 1.5 + 0.6)
+    ax.axis("off")
+    if title:
+        ax.set_title(title, fontsize=size)
+    return fig
+
+
+_OP_SIGNS = {"sigmoid": "σ", "*": "×", "/": "÷", "-": "−", "neg": "−x"}
+
+
+def _graph_layout(root, order) -> dict:
+    """(x, y) of each Value: its column is its longest path to the root (so an input sits
+    just left of its last use), and each column is sorted by where its users are."""
+    level = {root: 0}
+    for node in reversed(order):
+        for child in node.children:
+            level[child] = max(level.get(child, 0), level[node] + 1)
+    depth = max(level.values())
+    columns: dict[int, list] = {}
+    for node in reversed(order):
+        columns.setdefault(level[node], []).append(node)
+    users: dict = {}
+    for node in order:
+        for child in node.children:
+            users.setdefault(child, []).append(node)
+    pos = {}
+    for lev in range(depth + 1):
+        nodes = columns[lev]
+        if lev:
+            nodes.sort(key=lambda v: -np.mean([pos[u][1] for u in users[v]]))
+        for i, node in enumerate(nodes):
+            pos[node] = ((depth - lev) * 2.4, ((len(nodes) - 1) / 2 - i) * 1.25)
+    return pos

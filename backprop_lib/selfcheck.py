@@ -1,129 +1,438 @@
 """Self-checks for the exercises: a learner runs the cell and reads one line.
 
 An exercise is a function whose body starts as ``raise NotImplementedError``;
-check_exercise tells "not attempted yet" apart from "wrong" and "correct".
+check_exercise tells "not attempted yet" apart from "wrong" and "correct". A wrong answer
+is not only reported but, where possible, recognised: the sign flipped, exactly a simple
+factor off (a missing 1/n, a missing ½), transposed, or one of the exercise's own known
+mistakes (``mistakes=``), each said in words a learner can act on.
+
+A mistake in the check itself (``args`` not a tuple, ``parts=3`` with two expected
+results, neither ``expected`` nor ``judge``) is refused with a TypeError or ValueError
+that says how to write the check: a self-check never gives a verdict it cannot back.
 """
 
 from __future__ import annotations
 
 import copy
-from collections.abc import Callable, Sequence
+import textwrap
+import traceback
+from collections.abc import Callable, Mapping, Sequence
+from fractions import Fraction
 
 import numpy as np
+
+WIDTH = 86  # printed lines stay within 88 characters (the ✅/❌ sign is drawn 2 wide)
+INDENT = "   "
+MAX_FACTOR = 10_000  # the largest n of "a factor n off" recognised in an array
+SMALL_FACTORS = (2, 3, 4)  # for a single number only these (any ratio is "a factor" there)
+TOLERANCES = ("rtol", "atol")
 
 _last_passed = False
 
 
-def check(name: str, got, expected, *, rtol: float = 1e-6, atol: float = 1e-9) -> None:
+def check(name: str, got, expected, *, rtol: float = 1e-6, atol: float = 1e-9,
+          mistakes: Mapping[str, object] | None = None) -> None:
     """Print one line saying whether `got` matches `expected` (numbers or arrays).
 
     It prints rather than returns, so the last line of a notebook cell shows no stray
-    True/False; passed() tells a test whether the last check succeeded.
+    True/False; passed() tells a test whether the last check succeeded. `mistakes` maps
+    a known wrong answer's description to its result (see check_exercise).
     """
     global _last_passed
     _last_passed = False
-    if got is None:
-        print(f"❌ {name}: got None; does your function end with `return ...`?")
+    if expected is None:
+        raise ValueError("check needs the expected result; expected is None")
+    mistakes = _valid_mistakes(mistakes, None)
+    problem = _verdict(got, expected, rtol, atol, mistakes)
+    _last_passed = problem is None
+    _say(f"✅ {name}: correct" if _last_passed else f"❌ {name}: {problem}")
+
+
+def check_exercise(name: str, fn: Callable, args: tuple, expected=None, *,
+                   parts: int | Sequence[str] | None = None,
+                   judge: Callable[[object], str | bool | None] | None = None,
+                   mistakes: Mapping[str, object] | None = None, **tolerances) -> None:
+    """Call fn(*args) and check the result; a NotImplementedError means 'not attempted yet'.
+
+    fn gets copies of args (a tuple: ``(x,)`` for one argument), so an answer that changes
+    its inputs in place cannot spoil a later check (it is told that it did). An exception
+    raised by fn is shown as ❌ with its type and message. parts is for an exercise that
+    returns several arrays (``return dW, db``): their number, or their names, e.g.
+    ["W1", "b1"]; `expected` is then the right arrays, and each result is checked on its
+    own. judge is for an answer checked by what it must satisfy instead of against
+    `expected`: judge(result) returns None (or True) if it is right, else what is wrong, in
+    words. mistakes maps descriptions of this exercise's known wrong answers, written for
+    the learner ("σ′ applied to the activation a instead of z"), to their results (for
+    parts=, a list with one entry per part, None where that part is right); a result
+    that matches one gets its description. rtol and atol are the tolerances.
+    """
+    global _last_passed
+    _last_passed = False
+    names, mistakes = _valid_setup(fn, args, expected, parts, judge, mistakes, tolerances)
+    given = copy.deepcopy(args)
+    try:
+        got = fn(*given)
+    except NotImplementedError:
+        _say(f"⏳ {name}: not attempted yet. Replace `raise NotImplementedError` with your "
+             f"code, run that cell, then run this one again.")
         return
+    except Exception as err:  # the learner's own error: a verdict, not a traceback
+        _say(f"❌ {name}: your function raised {_raised(err)}")
+        return
+    if judge is not None:
+        problem = _judged(judge, got)
+    elif names is None:
+        problem = _verdict(got, expected, mistakes=mistakes, **tolerances)
+    else:
+        problem = _parts_verdict(got, expected, names, mistakes, **tolerances,
+                                 numbered=isinstance(parts, int))
+    _last_passed = problem is None
+    _say(f"✅ {name}: correct" if _last_passed else f"❌ {name}{problem}" if
+         problem.startswith(",") else f"❌ {name}: {problem}")
+    changed = _changed_in_place(args, given)
+    if changed:
+        _say(f"⚠️ {name}: your function changed argument {changed} (an array it was given) "
+             f"in place: compute a new array instead (x = x / m, not x /= m; np.sort(x), "
+             f"not x.sort())")
+
+
+def passed() -> bool:
+    """True if the most recent check or check_exercise succeeded (for tests and scripts)."""
+    return _last_passed
+
+
+# --- the check's own setup: refused, never judged --------------------------------------
+
+def _valid_setup(fn, args, expected, parts, judge, mistakes, tolerances):
+    """The part names (None without parts=) and the mistakes; a setup error raises."""
+    if not callable(fn):
+        raise TypeError(f"check_exercise needs the exercise function itself as fn, e.g. "
+                        f"check_exercise('name', my_function, (x,), expected); got "
+                        f"{type(fn).__name__} {fn!r:.40} (did you call it: my_function(x)?)")
+    if not isinstance(args, tuple):
+        raise TypeError(f"check_exercise needs args as a tuple of the arguments: (x, y) for "
+                        f"two, (x,) for one; got {type(args).__name__} (a list or array "
+                        f"would be ambiguous: one argument, or several?)")
+    unknown = sorted(set(tolerances) - set(TOLERANCES))
+    if unknown:
+        raise TypeError(f"check_exercise got unknown keyword(s) {', '.join(unknown)}: it takes "
+                        f"parts=, judge=, mistakes=, rtol= and atol=")
+    for key, value in tolerances.items():
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or \
+                not np.isfinite(value) or value < 0:
+            raise ValueError(f"{key} must be a number, 0 or more, got {value!r:.40}")
+    if judge is not None:
+        if not callable(judge):
+            raise TypeError(f"judge must be a function judge(result) -> None or a message, "
+                            f"got {type(judge).__name__}")
+        if parts is not None or mistakes:
+            raise ValueError("judge= checks the whole answer itself: do not combine it with "
+                             "parts= or mistakes= (say those cases in the judge's messages)")
+        return None, {}
+    if expected is None:
+        raise ValueError("check_exercise needs expected= (the right result) or judge= (a "
+                         "function that says what is wrong); expected is None")
+    names = None if parts is None else _part_names(parts, expected)
+    for e in (expected,) if names is None else expected:
+        _valid_expected(e)
+    return names, _valid_mistakes(mistakes, names)
+
+
+def _valid_expected(expected) -> None:
+    """Refuse an expected result that is not numbers (several results need parts=)."""
+    if isinstance(expected, (bool, np.bool_)):
+        return
+    try:
+        arr = np.asarray(expected, dtype=float)
+    except (TypeError, ValueError):
+        raise ValueError(f"expected must be a number or an array of numbers, got "
+                         f"{type(expected).__name__}: for several results of different "
+                         f"shapes pass parts= (their number or names)") from None
+    if not np.all(np.isfinite(arr)):
+        raise ValueError("expected holds NaN or infinite values: no answer could match it")
+
+
+def _part_names(parts, expected) -> list[str]:
+    """The names of the parts, after checking that there is one expected result per part."""
+    if isinstance(parts, bool) or not isinstance(parts, (int, list, tuple)):
+        raise TypeError(f"parts must be the number of results or a list of their names, "
+                        f"got {type(parts).__name__}")
+    if isinstance(parts, int):
+        if parts < 1:
+            raise ValueError(f"parts must be 1 or more, got {parts}")
+        names = [f"result {k + 1}" for k in range(parts)]
+    else:
+        names = [str(p) for p in parts]
+    if not isinstance(expected, (list, tuple)) or len(expected) != len(names):
+        given = f"{len(expected)}" if isinstance(expected, (list, tuple)) else \
+            f"a single {type(expected).__name__}"
+        raise ValueError(f"parts= names {len(names)} results but expected holds {given}: "
+                         f"give one expected result per part, in a list or tuple")
+    return names
+
+
+def _valid_mistakes(mistakes, names) -> dict[str, object]:
+    """The mistakes as a dict; for parts, each value must have one entry per part."""
+    if mistakes is None:
+        return {}
+    if not isinstance(mistakes, Mapping):
+        raise TypeError(f"mistakes must be a dict {{'what the learner did wrong': its "
+                        f"result}}, got {type(mistakes).__name__}")
+    for words, result in mistakes.items():
+        if not isinstance(words, str) or not words.strip():
+            raise TypeError(f"each key of mistakes must describe the mistake in words, got "
+                            f"{words!r:.40}")
+        if names is not None and (not isinstance(result, (list, tuple)) or
+                                  len(result) != len(names)):
+            raise ValueError(f"mistake {words!r:.40}: with parts= its result needs one "
+                             f"entry per part ({len(names)}), None where that part is right")
+    return dict(mistakes)
+
+
+# --- verdicts: None if right, else what is wrong, in words -----------------------------
+
+def _verdict(got, expected, rtol: float = 1e-6, atol: float = 1e-9,
+             mistakes: Mapping[str, object] | None = None) -> str | None:
+    """None if got matches expected, else what is wrong (a known mistake named first)."""
+    if got is None:
+        return "got None; does your function end with `return ...`?"
     if isinstance(expected, (bool, np.bool_)):  # a yes/no check: say it in words
         if np.ndim(got) != 0:
-            print(f"❌ {name}: expected a single True or False, got shape {np.shape(got)}")
-            return
-        _last_passed = bool(got) == bool(expected)
-        print(f"✅ {name}: correct" if _last_passed else
-              f"❌ {name}: not yet (got {bool(got)}, expected {bool(expected)})")
-        return
+            return f"expected a single True or False, got shape {np.shape(got)}"
+        if bool(got) == bool(expected):
+            return None
+        return f"not yet (got {bool(got)}, expected {bool(expected)})"
     problem = _mismatch(got, expected, rtol, atol)
-    _last_passed = problem is None
-    print(f"✅ {name}: correct" if _last_passed else f"❌ {name}: {problem}")
+    if problem is None:
+        return None
+    for words, wrong in (mistakes or {}).items():
+        if wrong is not None and _mismatch(got, wrong, rtol, atol) is None:
+            return words
+    return problem
 
 
 def _mismatch(got, expected, rtol: float, atol: float) -> str | None:
     """None if got matches expected within the tolerances, else what is wrong, in words."""
     exp_arr = np.asarray(expected, dtype=float)
-    try:
-        got_arr = np.asarray(got, dtype=float)
-    except (TypeError, ValueError):
-        return f"expected a number or an array of numbers, got {type(got).__name__} {got!r:.60}"
+    got_arr = _as_numbers(got)
+    if isinstance(got_arr, str):
+        return got_arr
     if got_arr.shape != exp_arr.shape:
-        want = "a single number" if exp_arr.shape == () else f"shape {exp_arr.shape}"
-        return f"expected {want}, got shape {got_arr.shape}"
+        return _shape_problem(got_arr, exp_arr, rtol, atol)
     if np.allclose(got_arr, exp_arr, rtol=rtol, atol=atol):
         return None
+    bad = int(np.sum(~np.isfinite(got_arr)))
+    if bad and np.all(np.isfinite(exp_arr)):
+        return (f"your result has {bad} NaN or infinite value(s): an overflow (np.exp of a "
+                f"large number?) or a 0/0 somewhere")
+    relation = _relation(got_arr, exp_arr, rtol, atol)
+    if relation:
+        return relation
     gap = float(np.max(np.abs(got_arr - exp_arr)))
     relative = gap / max(float(np.max(np.abs(exp_arr))), atol)
-    close = " (close: float32 rounding?)" if relative < 1e-4 else ""
-    with np.printoptions(precision=6, suppress=True, threshold=20):
-        shown = (f"{float(exp_arr):.6g}, got {float(got_arr):.6g}" if exp_arr.shape == () else
-                 f"{exp_arr}, got {got_arr}")
-    return (f"expected {shown}; largest difference {gap:.1e}, relative {relative:.1e}, "
-            f"allowed {rtol:g}{close}")
+    close = ""
+    if relative < 1e-4 and _float32_involved(got, expected):
+        close = " (close: float32 rounding? compute in float64)"
+    return (f"expected {_show(exp_arr)}, got {_show(got_arr)}; largest difference "
+            f"{gap:.1e}, relative {relative:.1e}, allowed {rtol:g}{close}")
 
 
-def check_exercise(name: str, fn: Callable, args: tuple, expected=None, *,
-                   parts: int | Sequence[str] | None = None,
-                   judge: Callable[[object], str | None] | None = None, **tolerances) -> None:
-    """Call fn(*args) and check the result; a NotImplementedError means 'not attempted yet'.
-
-    fn gets copies of args, so an answer that changes its inputs in place cannot spoil a
-    later check (it is told that it did). parts is for an exercise that returns several
-    arrays (``return dW, db``): their number, or their names, e.g. ["W1", "b1"]; `expected`
-    is then the right arrays, and each result is checked on its own. judge is for an
-    answer checked by what it must satisfy instead of against `expected`: judge(result)
-    returns None if it is right, else what is wrong, in words.
-    """
-    global _last_passed
-    _last_passed = False
-    given = copy.deepcopy(args)
+def _as_numbers(got) -> np.ndarray | str:
+    """got as a float array, or (a str) why it is not numbers."""
     try:
-        got = fn(*given)
-    except NotImplementedError:
-        print(f"⏳ {name}: not attempted yet. Replace `raise NotImplementedError` with your "
-              f"code, run that cell, then run this one again.")
-        return
-    if judge is not None:
-        problem = judge(got)
-        _last_passed = problem is None
-        print(f"✅ {name}: correct" if _last_passed else f"❌ {name}: {problem}")
-    elif parts is None or got is None:
-        check(name, got, expected, **tolerances)
-    else:
-        _check_parts(name, got, expected, parts, **tolerances)
-    changed = _changed_in_place(args, given)
-    if changed:
-        print(f"⚠️ {name}: your function changed argument {changed} (an array it was given) in "
-              f"place: compute a new array instead (x = x / m, not x /= m; np.sort(x), not "
-              f"x.sort())")
+        arr = np.asarray(got)
+        if arr.dtype.kind == "c":
+            return "your result has complex numbers: expected real numbers"
+        if arr.dtype.kind not in "biufUS":  # a numeric string such as "0.5" will do
+            raise TypeError
+        return arr.astype(float)
+    except (TypeError, ValueError):
+        return (f"expected a number or an array of numbers, got {type(got).__name__} "
+                f"{got!r:.60}")
 
 
-def _check_parts(name: str, got, expected, parts, *, rtol: float = 1e-6,
-                 atol: float = 1e-9) -> None:
-    """check() for an answer made of several results, saying which one is wrong."""
-    global _last_passed
-    names = [str(p) for p in parts] if not isinstance(parts, int) else \
-        [f"result {k + 1}" for k in range(parts)]
+def _float32_involved(got, expected) -> bool:
+    """True if float32 (or float16) numbers are part of the result or the reference."""
+    return any(np.asarray(x).dtype in (np.float32, np.float16) for x in (got, expected)
+               if np.asarray(x).dtype.kind == "f")
+
+
+def _relation(got: np.ndarray, exp: np.ndarray, rtol: float, atol: float) -> str | None:
+    """A simple relation between got and expected (same shape), in words, or None."""
+    factor = _factor(got, exp, rtol, atol)
+    if factor is not None:
+        return _factor_words(factor)
+    if exp.ndim == 2 and exp.shape[0] == exp.shape[1] and \
+            not np.allclose(exp, exp.T, rtol=rtol, atol=atol):
+        if np.allclose(got.T, exp, rtol=rtol, atol=atol):
+            return _transposed_words(got.shape, exp.shape)
+        factor = _factor(got.T, exp, rtol, atol)
+        if factor is not None:
+            return f"{_transposed_words(got.shape, exp.shape)}; and {_factor_words(factor)}"
+    return None
+
+
+def _factor(got: np.ndarray, exp: np.ndarray, rtol: float, atol: float) -> Fraction | None:
+    """c if got = c · expected for a simple c (−1, ±k or ±1/k, k a whole number), else None."""
+    scale = float(np.sum(exp * exp))
+    if not np.all(np.isfinite(got)) or scale <= (atol * exp.size) ** 2:
+        return None
+    ratio = float(np.sum(got * exp)) / scale  # the least-squares c of got ≈ c · exp
+    if not np.isfinite(ratio) or abs(ratio) < 1 / MAX_FACTOR / 2:
+        return None
+    size = abs(ratio)
+    k = round(size) if size >= 1 else round(1 / size)
+    allowed = SMALL_FACTORS if np.count_nonzero(np.abs(exp) > atol) < 2 else \
+        range(2, MAX_FACTOR + 1)
+    if k not in allowed and not (k == 1 and ratio < 0):
+        return None
+    c = Fraction(k if size >= 1 else Fraction(1, k)) * (1 if ratio > 0 else -1)
+    tight = max(rtol, 1e-9)
+    return c if np.allclose(got, float(c) * exp, rtol=tight, atol=atol) else None
+
+
+def _factor_words(c: Fraction) -> str:
+    """What `got = c · expected` says about the mistake, for a learner."""
+    if c == -1:
+        return ("the sign is flipped: your result is −1 × the expected one (y − a instead "
+                "of a − y? a step up the gradient instead of down, + instead of −?)")
+    size = abs(c)
+    flipped = "the sign is flipped and it is " if c < 0 else ""
+    if size > 1:
+        k = int(size)
+        half = " or a missing ½" if k == 2 else ""
+        return (f"{flipped}exactly a factor {k} off: your result is {_signed(c)} × the "
+                f"expected one: a "
+                f"missing 1/n (mean over the samples, n = {k}?){half}, or a sum where a mean "
+                f"is wanted?")
+    k = size.denominator
+    half = " or an extra ½" if k == 2 else ""
+    return (f"{flipped}exactly a factor 1/{k} off: your result is {_signed(c)} × the "
+            f"expected one: an extra 1/n (divided by n = {k} once too often?){half}, or "
+            f"a mean where a sum is wanted?")
+
+
+def _signed(c: Fraction) -> str:
+    """A factor as text: 4, −2, 1/3, −1/2."""
+    return ("−" if c < 0 else "") + str(abs(c))
+
+
+def _transposed_words(got_shape, exp_shape) -> str:
+    shapes = "" if got_shape == exp_shape else \
+        f" (shape {got_shape}, expected {exp_shape})"
+    return (f"transposed: your result{shapes} is the expected one turned by .T: in a "
+            f"product, swap the order and the transposes (X.T @ delta, not delta.T @ X: "
+            f"(in, n) @ (n, out) gives (in, out))")
+
+
+def _shape_problem(got: np.ndarray, exp: np.ndarray, rtol: float, atol: float) -> str:
+    """What is wrong when the shapes differ: a transpose, a flat array, a broadcast."""
+    want = "a single number" if exp.shape == () else f"shape {exp.shape}"
+    if got.ndim == 2 and exp.ndim == 2 and got.shape == exp.shape[::-1]:
+        if np.allclose(got.T, exp, rtol=rtol, atol=atol):
+            return _transposed_words(got.shape, exp.shape)
+        factor = _factor(got.T, exp, rtol, atol)
+        if factor is not None:
+            return f"{_transposed_words(got.shape, exp.shape)}; and {_factor_words(factor)}"
+        return (f"expected {want}, got shape {got.shape}, the shape of its transpose: check "
+                f"the order of the factors in your products (X.T @ delta gives (in, out))")
+    if got.size == exp.size and got.size > 1 and \
+            np.allclose(got.reshape(exp.shape), exp, rtol=rtol, atol=atol):
+        return (f"expected {want}, got shape {got.shape}: the right numbers, in the wrong "
+                f"shape (keep the shape: e.g. .reshape({', '.join(map(str, exp.shape))}) or "
+                f"sum(axis=0) instead of sum())")
+    if got.ndim == 2 and exp.ndim in (1, 2) and got.shape[0] == got.shape[1] == exp.shape[0] \
+            and exp.size == exp.shape[0] and got.shape[0] > 1:
+        return (f"expected {want}, got shape {got.shape}: an (n, 1) array minus an (n,) "
+                f"array broadcasts to (n, n): give both the same shape (e.g. y.reshape(-1, 1))")
+    return f"expected {want}, got shape {got.shape}"
+
+
+def _parts_verdict(got, expected, names, mistakes, rtol: float = 1e-6,
+                   atol: float = 1e-9, numbered: bool = False) -> str | None:
+    """_verdict for an answer made of several results, saying which one is wrong.
+
+    A message naming a part starts with ", part: " (printed right after the name).
+    """
     k = len(names)
+    if got is None:
+        return "got None; does your function end with `return ...`?"
     if not isinstance(got, (tuple, list)) or len(got) != k:
         what = f"{len(got)} results" if isinstance(got, (tuple, list)) else \
             f"a single {type(got).__name__}"
-        listed = "" if isinstance(parts, int) else f" ({', '.join(names)})"
-        print(f"❌ {name}: expected {k} results{listed}, returned together, e.g. "
-              f"`return a, b` or a list of {k}; got {what}")
-        return
-    for part, g, e in zip(names, got, expected):
+        listed = "" if numbered else f" ({', '.join(names)})"
+        return (f"expected {k} results{listed}, returned together, e.g. "
+                f"`return a, b` or a list of {k}; got {what}")
+    for i, (part, g, e) in enumerate(zip(names, got, expected)):
         if g is None:
-            print(f"❌ {name}: {part} is None; is it computed before `return`?")
-            return
+            return f"{part} is None; is it computed before `return`?"
         if isinstance(g, (list, tuple)) and any(isinstance(x, np.ndarray) for x in g):
-            print(f"❌ {name}: {part} is a {type(g).__name__}, not an array: did you return "
-                  f"something else's results whole, e.g. net.backward's (dW, db)?")
-            return
-        problem = _mismatch(g, e, rtol, atol)
+            return (f"{part} is a {type(g).__name__}, not an array: did you return something "
+                    f"else's results whole, e.g. net.backward's (dW, db)?")
+        known = {words: wrong[i] for words, wrong in mistakes.items()}
+        problem = _verdict(g, e, rtol, atol, known)
         if problem is not None:
-            print(f"❌ {name}, {part}: {problem}")
-            return
-    _last_passed = True
-    print(f"✅ {name}: correct")
+            others = [n for n, g2, e2 in zip(names[i + 1:], got[i + 1:], expected[i + 1:])
+                      if _quietly_wrong(g2, e2, rtol, atol)]
+            also = f" (also wrong: {', '.join(others)})" if others else ""
+            return f", {part}: {problem}{also}"
+    return None
+
+
+def _quietly_wrong(got, expected, rtol: float, atol: float) -> bool:
+    """True if a later part is wrong too (said after the first wrong part's message)."""
+    if got is None or isinstance(got, (list, tuple)) and \
+            any(isinstance(x, np.ndarray) for x in got):
+        return True
+    return _verdict(got, expected, rtol, atol) is not None
+
+
+def _judged(judge: Callable, got) -> str | None:
+    """The judge's verdict: None or True is right, a message or False is wrong."""
+    try:
+        verdict = judge(got)
+    except Exception as err:
+        return f"your result {got!r:.40} could not be checked: {_raised(err)}"
+    if verdict is None or verdict is True or isinstance(verdict, np.bool_) and verdict:
+        return None
+    if verdict is False or isinstance(verdict, np.bool_):
+        return "not right yet (the check gives no detail: compare with the exercise's text)"
+    if isinstance(verdict, str) and verdict.strip():
+        return verdict
+    raise TypeError(f"judge must return None or True (right), or a message saying what is "
+                    f"wrong; it returned {type(verdict).__name__} {verdict!r:.40}")
+
+
+def _raised(err: Exception) -> str:
+    """An exception as 'TypeError: message (in `the line`)', with a hint for shape errors."""
+    text = f"{type(err).__name__}: {err}"
+    frames = traceback.extract_tb(err.__traceback__)[1:]  # [0] is check_exercise's call
+    own = [f for f in frames if "site-packages" not in f.filename and
+           "backprop_lib" not in f.filename and f.line]
+    if own:
+        text += f" (in the line `{own[-1].line.strip()}`)"
+    message = str(err)
+    if isinstance(err, ValueError) and ("matmul" in message or "broadcast" in message or
+                                        "aligned" in message):
+        text += "; print the shapes of the arrays in that line (x.shape) and compare"
+    return text
+
+
+# --- printing -------------------------------------------------------------------------
+
+def _show(arr: np.ndarray) -> str:
+    """An array (or number) on one line, short."""
+    if arr.shape == ():
+        return f"{float(arr):.6g}"
+    with np.printoptions(precision=6, suppress=True, threshold=20, edgeitems=3,
+                         linewidth=10_000):
+        return " ".join(line.strip() for line in str(arr).splitlines())
+
+
+def _say(line: str) -> None:
+    """Print a message wrapped to WIDTH characters, later lines indented."""
+    print(textwrap.fill(line, width=WIDTH, subsequent_indent=INDENT, break_long_words=False,
+                        break_on_hyphens=False))
 
 
 def _changed_in_place(original: tuple, given: tuple) -> int:
@@ -133,8 +442,3 @@ def _changed_in_place(original: tuple, given: tuple) -> int:
                 a.shape != g.shape or not np.array_equal(a, g, equal_nan=True)):
             return k
     return 0
-
-
-def passed() -> bool:
-    """True if the most recent check or check_exercise succeeded (for tests and scripts)."""
-    return _last_passed

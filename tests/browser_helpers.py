@@ -81,6 +81,7 @@ class LabServer:
     port: int = 0
     token: str = ""
     process: subprocess.Popen | None = None
+    env: dict | None = None  # extra environment of the server and its kernels
 
     @property
     def base_url(self) -> str:
@@ -100,6 +101,7 @@ class LabServer:
         write_lab_settings(dirs["settings"])
         env = dict(os.environ)  # BACKPROP_DATA_DIR and friends reach the kernels
         env.setdefault("OPENBLAS_NUM_THREADS", "1")
+        env.update(self.env or {})
         env.update(JUPYTER_CONFIG_DIR=str(dirs["config"]),  # no ~/.jupyter config
                    JUPYTER_RUNTIME_DIR=str(dirs["runtime"]),
                    IPYTHONDIR=str(dirs["ipython"]),  # no ~/.ipython startup files
@@ -332,13 +334,15 @@ def cells(page) -> list[dict]:
 
 SLIDER_JS = """(slider) => {
     """ + INK_JS + """
-    const box = slider.parentElement;  // lr_slider's (and interact's) VBox: slider + Output
+    const box = slider.parentElement;  // lr_slider's / param_slider's VBox: slider + Output
     const output = box.querySelector(':scope > .widget-output');
     const handle = slider.querySelector('.noUi-handle');
     const cell = slider.closest('.jp-Cell');
     const img = output && output.querySelector('.jp-RenderedImage img, .jp-RenderedSVG img');
+    const label = slider.querySelector('.widget-label');
     return {
         cell: Array.from(document.querySelectorAll('.jp-Notebook .jp-Cell')).indexOf(cell),
+        label: label ? label.textContent.trim() : '',
         readout: slider.querySelector('.widget-readout').textContent,
         at_max: Number(handle.getAttribute('aria-valuenow'))
             >= Number(handle.getAttribute('aria-valuemax')),
@@ -354,7 +358,7 @@ SLIDER_JS = """(slider) => {
     };
 }"""
 
-PRINTED_LR = re.compile(r"^learning rate: ([-+.\deE]+|inf|nan)\s*$", flags=re.MULTILINE)
+NUMBER = r"([-+.\deE]+|inf|nan)"
 
 
 def slider_state(slider) -> dict:
@@ -362,9 +366,11 @@ def slider_state(slider) -> dict:
     return slider.evaluate(SLIDER_JS)
 
 
-def printed_lr(text: str) -> float | None:
-    """The value of the last "learning rate: X" line lr_slider's callback printed."""
-    values = PRINTED_LR.findall(text)  # whole lines: a traceback may quote the print call
+def printed_value(text: str, label: str = "learning rate") -> float | None:
+    """The value of the last line "<label>: X" that a slider printed (lr_slider prints
+    "learning rate: X", param_slider "<its name>: X" before each run of the callback)."""
+    line = re.compile(rf"^{re.escape(label)}: {NUMBER}\s*$", flags=re.MULTILINE)
+    values = line.findall(text)  # whole lines: a traceback may quote the print call
     return float(values[-1]) if values else None
 
 
@@ -398,7 +404,8 @@ def wait_for_rerun(page, slider, old_value: float, kernel_idle, timeout: float,
         now = time.monotonic()
         if (state["text"], state["src"]) != seen:
             seen, changed_at = (state["text"], state["src"]), now
-        if (not same_value(value, old_value) and same_value(printed_lr(state["text"]), value)
+        if (not same_value(value, old_value)
+                and same_value(printed_value(state["text"], state["label"]), value)
                 and now - changed_at >= quiet and state["kernel_idle"] and kernel_idle()
                 and (not state["src"] or state["loaded"])):
             return state

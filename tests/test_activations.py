@@ -111,8 +111,10 @@ def test_derivative_matches_central_difference(f, f_prime):
 def test_sigmoid_prime_from_a_takes_the_activation_not_z():
     a = sigmoid(Z)
     np.testing.assert_array_equal(sigmoid_prime_from_a(a), sigmoid_prime(Z))
-    # the classic tutorial bug: feeding z where a is expected gives a different number
-    assert not np.allclose(sigmoid_prime_from_a(Z), sigmoid_prime(Z))
+    # the classic tutorial bug, feeding z where a is expected, is refused (it used to give a
+    # different number silently)
+    with pytest.raises(ValueError, match="did you pass z"):
+        sigmoid_prime_from_a(Z)
 
 
 def test_sigmoid_prime_at_zero_is_a_quarter():

@@ -6,14 +6,22 @@ open the notebook, wait for its kernel, clear the outputs and Run All, then chec
   - every cell ran and no cell shows an error;
   - every figure the saved notebook has is rendered and not blank (per cell, at least as
     many as saved);
-  - every cell that calls backprop_lib.lr_slider shows its slider; every learning-rate
-    slider (a .widget-slider labelled "learning rate") shows its first run, and moved one
-    step with the keyboard it reruns its callback: the printed line "learning rate: X"
-    reports the new value, no error, and a new figure that is not blank;
-  - on a slider cell with the metadata {"backprop": {"divergent_lr": V}} (CONTRIBUTING.md,
-    "Browser test"), V typed into the readout shows a text with "diverged", a new figure
-    and no error.
+  - every cell that calls backprop_lib.lr_slider or backprop_lib.param_slider shows its
+    slider; each such slider shows its first run, and moved one step with the keyboard it
+    reruns its callback: the printed line "<label>: X" ("learning rate: X" for lr_slider,
+    "spectral radius: X" for param_slider(fn, "spectral radius", ...)) reports the new
+    value, no error, and a new figure that is not blank;
+  - on a learning-rate slider's cell with the metadata {"backprop": {"divergent_lr": V}}
+    (CONTRIBUTING.md, "Browser test"), V typed into the readout shows a text with
+    "diverged", a new figure and no error.
 A screenshot of each moved slider goes to tests/screenshots/ (ignored by git).
+
+Projector mode (test_projector_mode): a second JupyterLab whose kernels have
+BACKPROP_PROJECTOR=1 runs each notebook up to its first figure, in a 1280 x 720 window
+(a projector's), the file browser closed; that figure must come out in projector mode
+(twice the pixels: sharper). One shown smaller than its size (shrunk to fit the window,
+and its text below 14 pt with it) is reported as a warning. Its screenshot is
+tests/screenshots/NN_name-projector.png.
 
     pytest tests/test_browser.py -v          (marker "browser")
 
@@ -33,20 +41,24 @@ import importlib.util
 import os
 import re
 import shutil
+import warnings
 from pathlib import Path
 
 import nbformat
 import pytest
 from browser_helpers import (
     CHROMIUM_ARGS,
+    ERROR_PATTERN,
+    RUN_FINISHED_JS,
     VIEWPORT,
     LabServer,
     cells,
     looks_like_error,
+    menu,
     open_notebook,
     painted,
     press_slider_key,
-    printed_lr,
+    printed_value,
     run_all,
     same_value,
     slider_state,
@@ -69,8 +81,9 @@ HOW_TO_ENABLE = ("to run it, install Debian's Chromium and Playwright for Python
 RUN_ALL_TIMEOUT = 300  # seconds for Run All of one notebook (MNIST takes 1-2 min)
 SLIDER_TIMEOUT = 180  # seconds for one rerun of a slider's callback
 FIGURE_TYPES = ("image/png", "image/jpeg", "image/svg+xml")
-# a line that calls lr_slider (not an import, a def or a comment)
-LR_SLIDER_CALL = re.compile(r"^(?!\s*(?:(?:from|import|def)\b|#)).*\blr_slider\(", re.MULTILINE)
+# a line that calls lr_slider or param_slider (not an import, a def or a comment)
+SLIDER_CALL = re.compile(r"^(?!\s*(?:(?:from|import|def)\b|#)).*\b(?:lr|param)_slider\(",
+                         re.MULTILINE)
 
 
 # ---- fixtures: one browser and one server for all notebooks -----------------------------
@@ -141,13 +154,13 @@ def test_notebook_in_jupyterlab(notebook: Path, chromium, lab: LabServer):
         run_all(page, to_run, timeout=RUN_ALL_TIMEOUT)
         wait_for_images(page)
         check_cells(notebook.name, saved, cells(page))
-        sliders = learning_rate_sliders(page)
+        sliders = library_sliders(page, saved)
         check_every_slider_shown(notebook.name, saved, sliders)
-        for k in range(sliders.count()):
-            check_slider(page, sliders.nth(k), f"{notebook.name}: slider {k + 1}", saved,
+        for k, slider in enumerate(sliders):
+            check_slider(page, slider, f"{notebook.name}: slider {k + 1}", saved,
                          kernel_idle=lambda: lab.kernel_idle(notebook.name),
                          screenshot=f"{notebook.stem}-slider{k + 1}")
-        if sliders.count() == 0:
+        if not sliders:
             page.screenshot(path=SCREENSHOTS / f"{notebook.stem}.png")
     except Exception:
         with contextlib.suppress(Exception):  # the page as it was, for the person debugging
@@ -182,19 +195,29 @@ def check_cells(name: str, saved, shown: list[dict]) -> None:
     assert not problems, f"{name}:\n" + "\n".join(problems)
 
 
-def learning_rate_sliders(page):
-    """The learning-rate sliders on the page (lr_slider's are labelled "learning rate")."""
-    return page.locator(".jp-Notebook .widget-slider").filter(
-        has=page.locator(".widget-label", has_text=re.compile(r"^\s*learning rate\s*$")))
+def slider_cells(saved) -> set[int]:
+    """The indices of the cells that call lr_slider(...) or param_slider(...)."""
+    return {i for i, cell in enumerate(saved.cells)
+            if cell.cell_type == "code" and SLIDER_CALL.search(cell.source)}
 
 
-def check_every_slider_shown(name: str, saved, sliders) -> None:
-    """Every cell that calls lr_slider(...) shows a slider (a widget can fail to render)."""
-    calling = {number for number, cell in enumerate(saved.cells, start=1)
-               if cell.cell_type == "code" and LR_SLIDER_CALL.search(cell.source)}
-    showing = {slider_state(sliders.nth(k))["cell"] + 1 for k in range(sliders.count())}
+def library_sliders(page, saved) -> list:
+    """The sliders that lr_slider and param_slider made: every .widget-slider in a cell
+    that calls one of them (the cells are told by their source, as in the saved file)."""
+    every = page.locator(".jp-Notebook .widget-slider")
+    calling = slider_cells(saved)
+    return [every.nth(k) for k in range(every.count())
+            if slider_state(every.nth(k))["cell"] in calling]
+
+
+def check_every_slider_shown(name: str, saved, sliders: list) -> None:
+    """Every cell that calls lr_slider(...) or param_slider(...) shows a slider (a widget
+    can fail to render)."""
+    calling = {i + 1 for i in slider_cells(saved)}
+    showing = {slider_state(slider)["cell"] + 1 for slider in sliders}
     missing = sorted(calling - showing)
-    assert not missing, f"{name}: cell(s) {missing} call lr_slider but show no slider"
+    assert not missing, (f"{name}: cell(s) {missing} call lr_slider or param_slider but "
+                         "show no slider")
 
 
 def check_slider(page, slider, label: str, saved, kernel_idle, screenshot: str) -> None:
@@ -205,9 +228,10 @@ def check_slider(page, slider, label: str, saved, kernel_idle, screenshot: str) 
     label = f"{label} (cell {start['cell'] + 1})"
     assert start["has_output"], f"{label}: no Output widget next to the slider"
     check_output(f"{label}, after Run All", start)
-    assert same_value(printed_lr(start["text"]), float(start["readout"])), (
+    assert start["label"], f"{label}: the slider has no label"
+    assert same_value(printed_value(start["text"], start["label"]), float(start["readout"])), (
         f"{label}: the readout shows {start['readout']} but the output does not print "
-        f"'learning rate: {start['readout']}': {start['text'][:300]!r}")
+        f"'{start['label']}: {start['readout']}': {start['text'][:300]!r}")
 
     press_slider_key(slider, "ArrowLeft" if start["at_max"] else "ArrowRight")
     moved = wait_for_rerun(page, slider, old_value=float(start["readout"]),
@@ -219,6 +243,9 @@ def check_slider(page, slider, label: str, saved, kernel_idle, screenshot: str) 
     divergent = saved.cells[start["cell"]].metadata.get("backprop", {}).get("divergent_lr")
     if divergent is None:
         return
+    assert start["label"] == "learning rate", (
+        f"{label}: divergent_lr is set on a slider labelled {start['label']!r}; it is for "
+        "learning-rate sliders (lr_slider) only")
     type_slider_value(slider, float(divergent))
     diverged = wait_for_rerun(page, slider, old_value=moved["value"], kernel_idle=kernel_idle,
                               timeout=SLIDER_TIMEOUT)
@@ -255,3 +282,105 @@ def take_screenshot(page, slider, name: str) -> None:
 def first_line(source: str) -> str:
     """A cell's first line, to name it in a message."""
     return source.strip().splitlines()[0][:60] if source.strip() else ""
+
+
+# ---- projector mode: one figure per notebook, at a projector's resolution ---------------
+
+PROJECTOR_VIEWPORT = {"width": 1280, "height": 720}
+FIGURE_SIZE_JS = """img => ({natural: img.naturalWidth, shown: img.getBoundingClientRect().width,
+                             meant: Number(img.getAttribute('width')) || img.naturalWidth})"""
+
+
+@pytest.fixture(scope="module")
+def projector_lab(chromium, tmp_path_factory):
+    """A second JupyterLab, on another copy, whose kernels run with BACKPROP_PROJECTOR=1."""
+    work_dir = tmp_path_factory.mktemp("jupyterlab-projector")
+    root_dir = work_dir / "notebooks"
+    shutil.copytree(NOTEBOOK_DIR, root_dir,
+                    ignore=shutil.ignore_patterns(".ipynb_checkpoints", "__pycache__"))
+    server = LabServer(root_dir=root_dir, work_dir=work_dir, env={"BACKPROP_PROJECTOR": "1"})
+    try:
+        server.start()
+        yield server
+    finally:
+        server.stop()
+
+
+def first_figure_cell(nb) -> int | None:
+    """The index of the first cell whose saved outputs have a figure."""
+    for i, cell in enumerate(nb.cells):
+        if cell.cell_type == "code" and any(
+                kind in out.get("data", {}) for out in cell.get("outputs", [])
+                for kind in FIGURE_TYPES):
+            return i
+    return None
+
+
+def run_through(page, last: int, to_run: list[int], timeout: float) -> None:
+    """Clear every output, then run the cells up to and including cell `last` (by selecting
+    the cell after it and running all above), and wait until to_run have run."""
+    menu(page, "Edit", "Clear Outputs of All Cells")
+    after = page.locator(".jp-Notebook .jp-Cell").nth(last + 1)
+    if after.count() == 0:
+        menu(page, "Run", "Run All Cells")
+    else:
+        after.locator(".jp-InputPrompt").first.click()
+        menu(page, "Run", "Run All Above Selected Cell")
+    page.wait_for_function(RUN_FINISHED_JS, arg=[ERROR_PATTERN, to_run],
+                           timeout=timeout * 1000, polling=500)
+
+
+@pytest.mark.parametrize("notebook", NOTEBOOKS, ids=[p.stem for p in NOTEBOOKS])
+def test_projector_mode(notebook: Path, chromium, projector_lab: LabServer):
+    """With BACKPROP_PROJECTOR=1 the first figure is sharper (twice the pixels) and shown
+    whole at 1280 x 720."""
+    saved = nbformat.read(projector_lab.root_dir / notebook.name, as_version=4)
+    first = first_figure_cell(saved)
+    if first is None:
+        pytest.skip(f"{notebook.name} has no figure")
+    SCREENSHOTS.mkdir(exist_ok=True)
+    context = chromium.new_context(viewport=PROJECTOR_VIEWPORT)
+    page = context.new_page()
+    name = f"{notebook.stem}-projector"
+    try:
+        open_notebook(page, projector_lab, notebook.name)
+        collapse_left_sidebar(page)  # as a teacher presenting does (View > Presentation Mode too)
+        to_run = [i for i, cell in enumerate(saved.cells[:first + 1])
+                  if cell.cell_type == "code" and cell.source.strip()]
+        run_through(page, first, to_run, timeout=RUN_ALL_TIMEOUT)
+        wait_for_images(page)
+        shown = cells(page)
+        errors = [f"cell {i + 1}: {text[-1000:]}" for i in to_run for text in shown[i]["stderr"]
+                  if looks_like_error(text)]
+        assert not errors, f"{notebook.name}, projector mode:\n" + "\n".join(errors)
+        cell = page.locator(".jp-Notebook .jp-Cell").nth(first)
+        figure = cell.locator(".jp-RenderedImage img").first
+        figure.wait_for(timeout=30_000)
+        cell.evaluate("c => c.scrollIntoView({block: 'start'})")
+        page.screenshot(path=SCREENSHOTS / f"{name}.png")
+        size = figure.evaluate(FIGURE_SIZE_JS)
+    except Exception:
+        with contextlib.suppress(Exception):
+            page.screenshot(path=SCREENSHOTS / f"{name}-failed.png")
+        raise
+    finally:
+        context.close()
+        projector_lab.shutdown_kernels()
+    where = f"{notebook.name}, cell {first + 1}, projector mode"
+    assert size["natural"] >= 1.9 * size["meant"], (
+        f"{where}: the figure is not drawn at twice its pixels ({size}): does the setup cell "
+        f"call set_style()?")
+    if size["shown"] < 0.99 * size["meant"]:  # reported, not failed: the notebook's to fix
+        warnings.warn(f"{where}: the figure is {size['meant']} pixels wide, shrunk to "
+                      f"{size['shown']:.0f} to fit a 1280-pixel window, its text to "
+                      f"{size['shown'] / size['meant']:.0%} of 14 pt or more: make it narrower",
+                      stacklevel=1)
+
+
+def collapse_left_sidebar(page) -> None:
+    """Close the file browser (click its open tab) so the notebook gets the window's width."""
+    tab = page.locator(".jp-SideBar.jp-mod-left .lm-TabBar-tab.lm-mod-current")
+    if tab.count():
+        tab.first.click()
+        page.wait_for_function("""() => !document.querySelector(
+            '.jp-SideBar.jp-mod-left .lm-TabBar-tab.lm-mod-current')""", timeout=10_000)

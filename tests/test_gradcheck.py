@@ -51,7 +51,9 @@ def targets(output: str, loss: str, rng) -> np.ndarray:
         return one_hot(LABELS, N_OUT)  # 0/1, one-hot
     if output in ("tanh", "bipolar_sigmoid"):
         return 0.8 * (2 * one_hot(LABELS, N_OUT) - 1)  # inside (-1, 1)
-    return rng.normal(size=(N_SAMPLES, N_OUT))  # identity, relu: any real number
+    if output == "relu":
+        return np.abs(rng.normal(size=(N_SAMPLES, N_OUT)))  # relu: any number >= 0
+    return rng.normal(size=(N_SAMPLES, N_OUT))  # identity: any real number
 
 
 def checked_network(depth: int, hidden: str, output: str, loss: str) -> Network:
@@ -163,10 +165,16 @@ def test_numerical_gradient_of_a_product_and_a_cubic():
 
 
 def test_numerical_gradient_restores_awkward_values_exactly():
-    x = np.array([0.1, 1e-300, 1e300, -7.3e-5, np.pi])
+    x = np.array([0.1, 1e-300, 1e9, -7.3e-5, np.pi])
     original = x.copy()
     numerical_gradient(lambda: float(np.sum(np.sin(x))), x)
     np.testing.assert_array_equal(x, original)
+    # 1e300 + h == 1e300: that entry's difference would be 0, so it is refused (it used to
+    # give a gradient of 0 silently), and x is left untouched
+    x[2] = 1e300
+    with pytest.raises(ValueError, match=r"h = 1e-05 is too small for x: x\[2\] = 1e\+300"):
+        numerical_gradient(lambda: float(np.sum(np.sin(x))), x)
+    assert x[2] == 1e300
 
 
 def test_numerical_gradient_needs_a_float_array():

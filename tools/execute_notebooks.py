@@ -20,8 +20,9 @@ from nbclient import NotebookClient
 
 MACHINE_PATH = re.compile(r"(/root/|/tmp/|/home/[a-z]|/Users/[A-Za-z]|/work/)")
 WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
-WIDGET_PLACEHOLDER = ("[An interactive widget appears here when you run this cell in "
-                      "Jupyter: move the slider and the figure is redrawn.]")
+# (two lines of at most 88 characters, like every printed line: CONTRIBUTING.md)
+WIDGET_PLACEHOLDER = ("[A live learning-rate slider appears here when you run this cell in "
+                      "JupyterLab:\n move it and the network retrains and redraws.]")
 
 
 def replace_widget_views(cell) -> None:

@@ -1,0 +1,236 @@
+"""The static website (tools/build_book.py, `python dev.py book`), built and read in
+headless Chromium, offline: both editions (teacher's and student's), every page.
+
+For every page of the built site (file:// URLs, as a reader opens index.html):
+  - no request leaves the machine: every request is intercepted, and one that is not
+    file://, data:, blob: or localhost fails the test (and is never sent);
+  - the math is rendered: MathJax (local) has typeset the page, and its text shows no raw
+    `$$`, `\\frac` or MathJax error;
+  - every image has loaded (naturalWidth > 0), and a notebook's page shows at least as many
+    figures as the notebook has;
+  - every link inside the site resolves (the file exists, and so does the #anchor), and
+    each notebook's "next" link leads to the next notebook;
+  - each learning-rate slider cell shows the line that the live slider needs JupyterLab;
+  - the student edition shows no solution.
+A screenshot of each notebook's page at 1280 x 720 goes to tests/screenshots/book-*.png.
+It needs Chromium and Playwright, like tests/test_browser.py (skipped without them unless
+BACKPROP_REQUIRE_BROWSER=1).
+"""
+
+from __future__ import annotations
+
+import functools
+import importlib.util
+import os
+import re
+import sys
+from html.parser import HTMLParser
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+import nbformat
+import pytest
+from browser_helpers import CHROMIUM_ARGS
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "tools"))
+from build_book import SLIDER_CALL, SLIDER_NOTE_CLASS, build, sources  # noqa: E402
+
+pytestmark = pytest.mark.browser
+
+CHROMIUM = os.environ.get("BACKPROP_CHROMIUM", "/usr/bin/chromium")
+SCREENSHOTS = Path(__file__).resolve().parent / "screenshots"
+PROJECTOR = {"width": 1280, "height": 720}
+FIGURE_TYPES = ("image/png", "image/jpeg", "image/svg+xml")
+LOCAL_SCHEMES = ("file", "data", "blob", "about")
+LOCAL_HOSTS = ("localhost", "127.0.0.1", "::1")
+RAW_MATH = ("$$", "\\frac", "\\(", "Math Processing Error")
+
+# MathJax 2 has typeset the page: "done", or what went wrong (a page without math has none)
+MATHJAX_DONE_JS = """() => new Promise(resolve => {
+    if (!document.querySelector('.math')) return resolve('done');
+    const start = Date.now();
+    const wait = () => {
+        const hub = window.MathJax && MathJax.Hub;
+        if (hub && MathJax.isReady && !hub.queue.pending && !hub.queue.running
+                && document.querySelector('.math script[type^="math/tex"]')) {
+            resolve('done');
+        } else if (Date.now() - start > 60000) {
+            resolve(hub ? 'MathJax did not finish within 60 s' : 'MathJax did not load');
+        } else {
+            setTimeout(wait, 100);
+        }
+    };
+    wait();
+})"""
+IMAGES_JS = """() => Array.from(document.images).map(img => ({
+    src: img.getAttribute('src'), loaded: img.complete && img.naturalWidth > 0,
+    figure: (img.getAttribute('src') || '').includes('_images/')}))"""
+
+
+@pytest.fixture(scope="module")
+def chromium():
+    """Headless Debian Chromium, as tests/test_browser.py launches it."""
+    reason = None
+    if not Path(CHROMIUM).is_file():
+        reason = f"no Chromium at {CHROMIUM}"
+    elif importlib.util.find_spec("playwright") is None:
+        reason = "Playwright for Python is not installed"
+    if reason:
+        if os.environ.get("BACKPROP_REQUIRE_BROWSER") == "1":
+            pytest.fail(f"browser test required (BACKPROP_REQUIRE_BROWSER=1) but {reason}",
+                        pytrace=False)
+        pytest.skip(reason)
+    from playwright.sync_api import sync_playwright
+
+    playwright = sync_playwright().start()
+    try:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        try:
+            yield browser
+        finally:
+            browser.close()
+    finally:
+        playwright.stop()
+
+
+@pytest.fixture(scope="module", params=["teacher", "student"])
+def site(request, tmp_path_factory) -> tuple[str, Path]:
+    """A freshly built site: (edition, its folder)."""
+    edition = request.param
+    out = tmp_path_factory.mktemp("book") / edition
+    build(out, student=edition == "student")
+    return edition, out
+
+
+class Links(HTMLParser):
+    """The hrefs and the ids of an HTML page."""
+
+    def __init__(self):
+        super().__init__()
+        self.hrefs, self.ids = [], set()
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if attrs.get("id"):
+            self.ids.add(attrs["id"])
+        if tag == "a" and attrs.get("href"):
+            self.hrefs.append((attrs["href"], attrs.get("class") or ""))
+
+
+@functools.cache
+def parse(page: Path) -> Links:
+    """A page's links and ids (read once)."""
+    links = Links()
+    links.feed(page.read_text(encoding="utf-8"))
+    return links
+
+
+def broken_links(site_dir: Path, page: Path) -> list[str]:
+    """The links of a page, inside the site, whose file or #anchor does not exist."""
+    broken = []
+    for href, _ in parse(page).hrefs:
+        parts = urlsplit(href)
+        if parts.scheme or href.startswith("//") or href.startswith("mailto:"):
+            continue  # a link to the web is not a request: nothing is fetched until clicked
+        target = (page.parent / unquote(parts.path)).resolve() if parts.path else page
+        if not target.is_file() or site_dir.resolve() not in target.parents:
+            broken.append(f"{href} (no file {target.name})")
+        elif parts.fragment and target.suffix == ".html" and \
+                parts.fragment not in parse(target).ids:
+            broken.append(f"{href} (no #{parts.fragment} in {target.name})")
+    return broken
+
+
+def next_link(page: Path) -> str | None:
+    """Where a page's "next" button leads (sphinx-book-theme's footer), if it has one."""
+    for href, classes in parse(page).hrefs:
+        if "right-next" in classes.split():
+            return urlsplit(href).path
+    return None
+
+
+def test_every_page_reads_offline(site, chromium):
+    edition, site_dir = site
+    pages = sorted(site_dir.rglob("*.html"))
+    pages = [p for p in pages if "_static" not in p.parts]
+    staged = sources(site_dir) / "notebooks"  # the notebooks as built (others may be editing)
+    order = sorted(staged.glob("[0-9]*.ipynb"))
+    problems = []
+    context = chromium.new_context(viewport=PROJECTOR)
+    left = []
+
+    def only_local(route):
+        parts = urlsplit(route.request.url)
+        if parts.scheme in LOCAL_SCHEMES or parts.hostname in LOCAL_HOSTS:
+            route.continue_()
+        else:
+            left.append(route.request.url)
+            route.abort()
+
+    context.route("**/*", only_local)
+    page = context.new_page()
+    page.set_default_timeout(60_000)
+    page.on("request", lambda r: None if urlsplit(r.url).scheme in LOCAL_SCHEMES
+            or urlsplit(r.url).hostname in LOCAL_HOSTS else left.append(r.url))
+    SCREENSHOTS.mkdir(exist_ok=True)
+    try:
+        for path in pages:
+            name = path.relative_to(site_dir).as_posix()
+            left.clear()
+            page.goto(path.as_uri(), wait_until="load")
+            typeset = page.evaluate(MATHJAX_DONE_JS)
+            if typeset != "done":
+                problems.append(f"{name}: {typeset}")
+            text = page.locator("body").inner_text()
+            problems += [f"{name}: the page shows raw {raw!r}" for raw in RAW_MATH
+                         if raw in text]
+            images = page.evaluate(IMAGES_JS)
+            problems += [f"{name}: the image {img['src']} did not load" for img in images
+                         if not img["loaded"]]
+            problems += [f"{name}: broken link {link}" for link in broken_links(site_dir, path)]
+            problems += [f"{name}: a request left the machine: {url}" for url in set(left)]
+            notebook = staged / f"{path.stem}.ipynb"
+            if path.parent.name == "notebooks" and notebook.exists():
+                problems += check_notebook_page(page, edition, notebook, order, images, text)
+                page.screenshot(path=SCREENSHOTS / f"book-{edition}-{path.stem}.png")
+    finally:
+        context.close()
+    missing = [nb.stem for nb in order if not (site_dir / "notebooks" / f"{nb.stem}.html").exists()]
+    assert order and not missing, f"{edition}: no page for the notebook(s) {missing}"
+    index = site_dir / "index.html"
+    linked = {(index.parent / unquote(urlsplit(href).path)).resolve()
+              for href, _ in parse(index).hrefs if not urlsplit(href).scheme}
+    unlinked = [p.relative_to(site_dir).as_posix() for p in pages
+                if p.parent.name in ("notebooks", "docs") and p.resolve() not in linked]
+    assert not unlinked, f"{edition}: the contents page does not link to {unlinked}"
+    assert not problems, f"{edition} edition:\n" + "\n".join(problems)
+
+
+def check_notebook_page(page, edition: str, notebook: Path, order: list[Path], images,
+                        text) -> list[str]:
+    """A notebook's page: its figures, its slider lines, its solutions (or none), its next
+    link. notebook: the notebook it was built from (the student copy, in that edition)."""
+    nb = nbformat.read(notebook, as_version=4)
+    name = notebook.stem
+    problems = []
+    figures = sum(1 for c in nb.cells for out in c.get("outputs", [])
+                  if any(kind in out.get("data", {}) for kind in FIGURE_TYPES))
+    shown = sum(1 for img in images if img["figure"])
+    if shown < figures:
+        problems.append(f"{name}: {shown} figures shown, the notebook has {figures}")
+    sliders = sum(1 for c in nb.cells if c.cell_type == "code" and SLIDER_CALL.search(c.source))
+    notes = page.locator(f".{SLIDER_NOTE_CLASS}")
+    if notes.count() != sliders:
+        problems.append(f"{name}: {notes.count()} slider lines for {sliders} slider(s)")
+    elif sliders and "needs JupyterLab" not in notes.first.inner_text():
+        problems.append(f"{name}: the slider line does not say it needs JupyterLab")
+    if edition == "student" and re.search(r"\w_solution\b", text):
+        problems.append(f"{name}: the student edition shows a solution")
+    position = order.index(notebook)
+    if position < len(order) - 1:
+        target = next_link(Path(unquote(urlsplit(page.url).path)))
+        if target is None or Path(target).stem != order[position + 1].stem:
+            problems.append(f"{name}: the 'next' link leads to {target}, not to "
+                            f"{order[position + 1].stem}")
+    return problems

@@ -1,0 +1,53 @@
+"""dev.py's command lines (built, not run: no JupyterLab is started here)."""
+
+from __future__ import annotations
+
+import importlib.util
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+_spec = importlib.util.spec_from_file_location("dev", ROOT / "dev.py")
+dev = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(dev)
+
+
+def test_lab_passes_jupyterlab_options_on():
+    cmd = dev.lab_command("python", ["--port", "8890", "--no-browser"], as_root=False)
+    assert cmd == ["python", "-m", "jupyter", "lab", "notebooks/", "--port", "8890",
+                   "--no-browser"]
+
+
+def test_lab_without_arguments_opens_the_series():
+    assert dev.lab_command("python", [], as_root=False) == [
+        "python", "-m", "jupyter", "lab", "notebooks/"]
+
+
+def test_lab_as_root_adds_allow_root_once():
+    assert dev.lab_command("python", ["--no-browser"], as_root=True)[-1] == "--allow-root"
+    cmd = dev.lab_command("python", ["--allow-root"], as_root=True)
+    assert cmd.count("--allow-root") == 1
+
+
+def test_lab_opens_another_folder_instead_of_the_series(tmp_path, monkeypatch):
+    (tmp_path / "student").mkdir()
+    monkeypatch.chdir(tmp_path)  # named from where the user is
+    cmd = dev.lab_command("python", ["student", "--port", "8890"], as_root=False)
+    assert cmd == ["python", "-m", "jupyter", "lab", str(tmp_path / "student"), "--port",
+                   "8890"]
+
+
+def test_running_as_root_matches_the_user_id():
+    import os
+
+    if not hasattr(os, "geteuid"):
+        pytest.skip("no user ids on this system")
+    assert dev.running_as_root() == (os.geteuid() == 0)
+
+
+def test_an_unknown_command_prints_the_help(capsys):
+    with pytest.raises(SystemExit) as exit_info:
+        dev.main(["serve"])
+    assert exit_info.value.code == 2
+    assert "python dev.py student" in capsys.readouterr().out

@@ -1,0 +1,233 @@
+"""Student copies (tools/student_copies.py, `python dev.py student`): no solution survives,
+and every copy runs from a fresh kernel as a student's Run All would.
+
+For every notebooks/[0-9]*.ipynb (a new notebook needs no new line):
+  - the copy's file holds no NAME_solution, no solution tag, and no line that only the
+    solution cells of the notebook had (in sources, outputs or metadata);
+  - executed from a fresh kernel (nbclient), no cell raises; every exercise check prints
+    ⏳ "not attempted yet" (no ✅ or ❌); and every kept output (outside cells tagged
+    nbval-ignore-output) is what the run prints, so the saved outputs a student sees
+    reveal nothing the student's own run would not.
+Executing the copies takes about as long as running the series (05 trains MNIST).
+"""
+
+from __future__ import annotations
+
+import configparser
+import json
+import re
+import sys
+from concurrent.futures import ProcessPoolExecutor
+from multiprocessing import get_context
+from pathlib import Path
+
+import nbformat
+import pytest
+from nbclient import NotebookClient
+from nbclient.exceptions import CellExecutionError
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "tools"))
+from student_copies import (  # noqa: E402
+    removal_reason,
+    student_copy,
+    without_solution_pointers,
+    write_student_copies,
+)
+
+NOTEBOOKS = sorted((ROOT / "notebooks").glob("[0-9]*.ipynb"))
+CELL_TIMEOUT = 300  # seconds; 05's longest training takes about 20
+NOT_ATTEMPTED = "not attempted yet"
+
+
+def sanitizers() -> list[tuple[re.Pattern, str]]:
+    """nbval's sanitizing regexes (tests/nbval_sanitize.cfg): times, addresses, paths."""
+    config = configparser.ConfigParser()
+    config.read(ROOT / "tests" / "nbval_sanitize.cfg")
+    return [(re.compile(config[s]["regex"]), config[s]["replace"]) for s in config.sections()]
+
+
+SANITIZERS = sanitizers()
+
+
+@pytest.fixture(scope="module")
+def copies(tmp_path_factory) -> dict[str, Path]:
+    """The student copies of every notebook, written once, by notebook name."""
+    out = tmp_path_factory.mktemp("student")
+    written = write_student_copies(NOTEBOOKS, out)
+    return {path.name: path for path in written}
+
+
+def ids(paths):
+    return [p.stem for p in paths]
+
+
+# ---- nothing of a solution is left -------------------------------------------------------
+
+def solution_only_lines(nb) -> set[str]:
+    """Lines (stripped, not comments) of a notebook's solution cells that no other cell
+    has: the code a student must not see (a line like `return None` is everywhere)."""
+    removed = [c for c in nb.cells if removal_reason(c)]
+    others = {line.strip() for c in nb.cells if not removal_reason(c)
+              for line in c.source.splitlines()}
+    return {line.strip() for c in removed for line in c.source.splitlines()
+            if line.strip() and not line.strip().startswith("#")} - others
+
+
+def lines_of(value) -> set[str]:
+    """Every line (stripped) of every string in a notebook's JSON: sources, outputs, metadata."""
+    if isinstance(value, str):
+        return {line.strip() for line in value.splitlines()}
+    items = value.values() if isinstance(value, dict) else value if isinstance(value, list) else []
+    return set().union(*map(lines_of, items)) if items else set()
+
+
+@pytest.mark.parametrize("notebook", NOTEBOOKS, ids=ids(NOTEBOOKS))
+def test_no_solution_survives(notebook: Path, copies):
+    original = nbformat.read(notebook, as_version=4)
+    text = copies[notebook.name].read_text(encoding="utf-8")  # sources, outputs, metadata
+    assert not re.search(r"\w_solution\b", text), f"{notebook.name}: a NAME_solution survives"
+    copy = nbformat.reads(text, as_version=4)
+    tags = {tag for cell in copy.cells for tag in cell.metadata.get("tags", [])}
+    assert not tags & {"solution", "solution-check"}, f"{notebook.name}: a solution cell survives"
+    leaked = sorted(solution_only_lines(original) & lines_of(json.loads(text)))
+    assert not leaked, f"{notebook.name}: solution code survives: {leaked}"
+    assert solution_only_lines(original), f"{notebook.name}: no solution found to remove"
+
+
+@pytest.mark.parametrize("notebook", NOTEBOOKS, ids=ids(NOTEBOOKS))
+def test_hints_and_exercises_stay(notebook: Path, copies):
+    original = nbformat.read(notebook, as_version=4)
+    copy = nbformat.read(copies[notebook.name], as_version=4)
+
+    def count(nb, pattern):
+        return sum(1 for c in nb.cells if re.search(pattern, c.source))
+
+    for what, pattern in [("hint", r"<summary>\s*Hint"),
+                          ("exercise", r"raise NotImplementedError")]:
+        assert count(copy, pattern) == count(original, pattern) > 0, f"{notebook.name}: {what}s"
+
+
+# ---- the copy runs, and shows what a student's run shows -----------------------------------
+
+def execute(path: str):
+    """Run a notebook from a fresh kernel in its folder: the executed notebook, or the
+    error's text. (In a process of its own: two run at once, one per core.)"""
+    nb = nbformat.read(path, as_version=4)
+    client = NotebookClient(nb, timeout=CELL_TIMEOUT, kernel_name="python3",
+                            resources={"metadata": {"path": str(Path(path).parent)}})
+    try:
+        client.execute()
+    except CellExecutionError as error:
+        return str(error)[:3000]
+    return nb
+
+
+@pytest.fixture(scope="module")
+def executed(copies):
+    """Every copy run from a fresh kernel, two at a time, longest first (05 trains MNIST
+    for most of a minute, on one core, while the others run on the other)."""
+    by_size = sorted(copies.values(), key=lambda p: -p.stat().st_size)
+    with ProcessPoolExecutor(max_workers=2, mp_context=get_context("spawn")) as pool:
+        futures = {path.name: pool.submit(execute, str(path)) for path in by_size}
+        for future in futures.values():
+            future.exception()  # wait for all, within the pool's lifetime
+        yield futures
+
+
+def texts(cell) -> str:
+    """A code cell's printed text and text results, sanitized like nbval's comparison, with
+    its white space collapsed."""
+    found = []
+    for output in cell.get("outputs", []):
+        if output.get("output_type") == "stream" and output.get("name") == "stdout":
+            found.append(output["text"])
+        elif output.get("output_type") in ("execute_result", "display_data"):
+            found.append(output.get("data", {}).get("text/plain", ""))
+    text = "".join(found)
+    for pattern, replace in SANITIZERS:
+        text = pattern.sub(replace, text)
+    return " ".join(text.split())  # a message wrapped differently reveals nothing more
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("notebook", NOTEBOOKS, ids=ids(NOTEBOOKS))
+def test_copy_runs_from_a_fresh_kernel(notebook: Path, copies, executed):
+    path = copies[notebook.name]
+    saved = nbformat.read(path, as_version=4)
+    result = executed[notebook.name].result()
+    if isinstance(result, str):
+        pytest.fail(f"{notebook.name}: the student copy stops with an error:\n{result}",
+                    pytrace=False)
+    run = result
+    problems = []
+    for number, (before, after) in enumerate(zip(saved.cells, run.cells), start=1):
+        if after.cell_type != "code":
+            continue
+        where = f"cell {number} ({after.source.strip()[:50]!r})"
+        shown = texts(after)
+        if "check_exercise(" in after.source and (
+                NOT_ATTEMPTED not in shown or "✅" in shown or "❌" in shown):
+            problems.append(f"{where}: an exercise check says {shown.strip()[:200]!r}, "
+                            f"not ⏳ {NOT_ATTEMPTED}")
+        if "nbval-ignore-output" in after.metadata.get("tags", []):
+            continue
+        if shown != texts(before):
+            problems.append(f"{where}: the copy's saved output differs from what it prints "
+                            f"when run:\nsaved: {texts(before)[:300]!r}\nrun:   {shown[:300]!r}")
+    checks = sum("check_exercise(" in c.source for c in run.cells)
+    assert checks > 0, f"{notebook.name}: no exercise check found"
+    assert not problems, f"{notebook.name}:\n" + "\n".join(problems)
+
+
+# ---- the rules, on small made-up notebooks ------------------------------------------------
+
+def notebook_of(*cells):
+    nb = nbformat.v4.new_notebook()
+    for kind, source, tags in cells:
+        new = nbformat.v4.new_code_cell if kind == "code" else nbformat.v4.new_markdown_cell
+        nb.cells.append(new(source, metadata={"tags": tags} if tags else {}))
+    return nb
+
+
+def test_tagged_and_untagged_solution_cells_go_hints_stay():
+    nb = notebook_of(
+        ("code", "def f(x):\n    raise NotImplementedError", []),
+        ("code", 'check_exercise("f", f, (1,), 2)', []),
+        ("markdown", "<details><summary>Hint</summary>\n\nDouble it.\n</details>\n\n"
+                     "The solution is in the next cell (collapsed). Try first!", []),
+        ("markdown", "The solution:", ["solution"]),
+        ("code", "def f_solution(x):\n    return 2 * x", ["solution"]),
+        ("code", 'check_exercise("f (solution)", f_solution, (1,), 2)', ["solution-check"]),
+        ("code", "print(f_solution(3))", []),  # untagged: the safety net
+        ("markdown", "## Summary", []),
+    )
+    copy, removed = student_copy(nb)
+    assert [c.source.splitlines()[0] for c in copy.cells] == [
+        "def f(x):", 'check_exercise("f", f, (1,), 2)', "<details><summary>Hint</summary>",
+        "## Summary"]
+    assert copy.cells[2].source.endswith("</details>")
+    assert removed.tagged == [4, 5, 6] and removed.untagged == [7] and removed.pointers == [3]
+    assert len(nb.cells) == 8  # the original is untouched
+
+
+def test_execution_counts_are_renumbered():
+    nb = notebook_of(("code", "1", []), ("code", "f_solution", ["solution"]), ("code", "3", []))
+    for count, cell in enumerate(nb.cells, start=1):
+        cell.execution_count = count
+    nb.cells[2].outputs = [nbformat.v4.new_output("execute_result", {"text/plain": "3"},
+                                                  execution_count=3)]
+    copy, _ = student_copy(nb)
+    assert [c.execution_count for c in copy.cells] == [1, 2]
+    assert copy.cells[1].outputs[0].execution_count == 2
+
+
+@pytest.mark.parametrize("text, kept", [
+    ("The solution:", ""),
+    ("Solution below.", ""),
+    ("Hint text.\n\nThe solution is in the next cell (collapsed: click it). Try first!",
+     "Hint text."),
+    ("The solution of $x^2 = 4$ is $x = 2$.", "The solution of $x^2 = 4$ is $x = 2$."),
+])
+def test_only_paragraphs_that_point_at_the_solution_are_cut(text, kept):
+    assert without_solution_pointers(text) == kept

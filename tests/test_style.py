@@ -1,0 +1,122 @@
+"""set_style: normal mode is what the notebooks always did; projector mode shows every text
+of backprop_lib's figures at 14 pt or more, with thicker lines and sharper figures."""
+
+from __future__ import annotations
+
+import matplotlib as mpl
+import matplotlib.pyplot as plt
+import numpy as np
+import pytest
+from matplotlib.text import Text
+
+from backprop_lib import (
+    History,
+    Network,
+    Value,
+    draw_graph,
+    draw_network,
+    plot_confusion_matrix,
+    plot_decision_boundary,
+    plot_history,
+    plot_images,
+    set_style,
+)
+from backprop_lib.style import MIN_SHOWN_PT, projector_from_env, shown_points
+
+
+@pytest.fixture(autouse=True)
+def restore_rc():
+    """Each test starts from, and leaves behind, the rcParams it found."""
+    with mpl.rc_context():
+        yield
+    plt.close("all")
+
+
+def all_figures():
+    """One figure of each backprop_lib plot, with every kind of text each one writes."""
+    net = Network([2, 3, 2], output="softmax", loss="cross_entropy", seed=0)
+    X = np.array([[0.0, 0.0], [1.0, 1.0], [0.0, 1.0], [1.0, 0.0]])
+    w, x = Value(0.5, label="w"), Value(2.0, label="x")
+    L = (w * x + 1.0).tanh()
+    L.backward()
+    y = np.array([0, 1, 1, 0])
+    return {
+        "plot_history": plot_history(History(lr=0.5, loss=[1.0, 0.5], accuracy=[0.5, 1.0])),
+        "plot_history (diverged)": plot_history(History(lr=100.0, diverged_at=1,
+                                                        diverged_step=1)),
+        "plot_decision_boundary": plot_decision_boundary(net, X, y, resolution=20,
+                                                         class_names=["no", "yes"]),
+        "draw_network": draw_network(net.sizes, net.W, net.b, input_names=["x1", "x2"],
+                                     unit_names=[["x1", "x2"], ["h1", "h2", "h3"],
+                                                 ["y1", "y2"]],
+                                     notes=["a", "b", "c", "d", "e"]),
+        "plot_images": plot_images(np.zeros((4, 5, 5)), titles=["0", "1", "2", "3"]),
+        "plot_confusion_matrix": plot_confusion_matrix(y, np.array([0, 1, 0, 0]))[0],
+        "draw_graph": draw_graph(L, title="a graph"),
+    }
+
+
+def texts(fig) -> list[Text]:
+    """Every visible, non-empty text of a figure (titles, labels, ticks, legends, notes)."""
+    fig.canvas.draw()  # tick labels exist only once drawn
+    return [t for t in fig.findobj(Text) if t.get_visible() and t.get_text().strip()]
+
+
+def test_normal_mode_is_what_the_notebooks_did():
+    """figure.dpi = 80 and matplotlib's defaults otherwise, even after projector mode."""
+    set_style(projector=True)
+    set_style(projector=False)
+    assert mpl.rcParams["figure.dpi"] == 80
+    for key in ("font.size", "lines.linewidth", "axes.linewidth", "lines.markersize"):
+        assert mpl.rcParams[key] == mpl.rcParamsDefault[key], key
+
+
+def test_normal_mode_keeps_backprop_lib_text_at_its_old_sizes():
+    """Relative sizes: at matplotlib's default 10 pt the plots' text is as before (8 to 13 pt)."""
+    set_style(projector=False)
+    sizes = {t.get_fontsize() for fig in all_figures().values() for t in texts(fig)}
+    assert min(sizes) == pytest.approx(8) and max(sizes) == pytest.approx(13)
+
+
+def test_projector_mode_shows_every_text_at_14_pt_or_more():
+    set_style(projector=True)
+    too_small = []
+    for name, fig in all_figures().items():
+        for t in texts(fig):
+            shown = shown_points(t.get_fontsize(), fig.dpi)
+            if shown < MIN_SHOWN_PT - 1e-9:
+                too_small.append(f"{name}: {t.get_text()!r} at {shown:.1f} pt")
+    assert not too_small, "text smaller than 14 pt as shown:\n" + "\n".join(too_small)
+
+
+def test_projector_mode_is_sharper_and_bolder():
+    set_style(projector=True)
+    assert mpl.rcParams["figure.dpi"] > 80
+    assert mpl.rcParams["lines.linewidth"] > mpl.rcParamsDefault["lines.linewidth"]
+    assert mpl.rcParams["axes.linewidth"] > mpl.rcParamsDefault["axes.linewidth"]
+
+
+def test_normal_mode_text_is_smaller_than_14_pt_so_the_test_above_can_fail():
+    set_style(projector=False)
+    fig = all_figures()["plot_confusion_matrix"]
+    assert min(shown_points(t.get_fontsize(), fig.dpi) for t in texts(fig)) < MIN_SHOWN_PT
+
+
+@pytest.mark.parametrize("value, on", [("1", True), ("true", True), ("True", True),
+                                       ("0", False), ("", False), ("false", False)])
+def test_the_environment_variable_switches_it(monkeypatch, value, on):
+    monkeypatch.setenv("BACKPROP_PROJECTOR", value)
+    assert projector_from_env() is on
+    set_style()
+    assert (mpl.rcParams["figure.dpi"] > 80) is on
+
+
+def test_without_the_variable_it_is_normal_mode(monkeypatch):
+    monkeypatch.delenv("BACKPROP_PROJECTOR", raising=False)
+    set_style()
+    assert mpl.rcParams["figure.dpi"] == 80
+
+
+def test_a_wrong_argument_says_what_is_expected():
+    with pytest.raises(TypeError, match="True, False or None"):
+        set_style(projector="yes")
