@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from .checks import count_nonfinite, positive_int, positive_number
-from .network import History, TrainingDivergedWarning
+from .network import History, TrainingDivergedWarning, _blas_threads
 
 
 @dataclass
@@ -441,25 +441,6 @@ def _record_divergence(history: RNNHistory, epoch: int, step: int, why: str, lr:
                   f"stopped; the learning rate {lr:g} is probably too large, try a smaller "
                   f"one (or clip the gradients: fit(..., clip=1.0)).",
                   TrainingDivergedWarning, stacklevel=4)
-
-
-class _blas_threads:
-    """Context manager: limit BLAS to n threads (faster for small matrices), if possible."""
-
-    def __init__(self, n: int | None):
-        self.n, self.limiter = n, None
-
-    def __enter__(self):
-        if self.n is not None:
-            from threadpoolctl import threadpool_limits
-
-            self.limiter = threadpool_limits(limits=self.n, user_api="blas")
-        return self
-
-    def __exit__(self, *exc):
-        if self.limiter is not None:
-            self.limiter.restore_original_limits()
-        return False
 
 
 def _sigmoid(z: np.ndarray) -> np.ndarray:
