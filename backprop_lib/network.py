@@ -522,11 +522,15 @@ def _divergence(loss: float, start_loss: float, weight: float | None, start_weig
     return None
 
 
-def _record_divergence(history: History, epoch: int, step: int, why: str, lr: float):
-    """Mark the history as diverged and warn once, in plain words."""
+def _record_divergence(history: History, epoch: int, step: int, why: str, lr: float,
+                       remedy: str = ""):
+    """Mark the history as diverged and warn once, in plain words (also for RNN.fit, whose
+    remedy adds clipping). Called from fit's training loop: the warning points at fit's
+    caller."""
     history.diverged_at, history.diverged_step, history.diverged_reason = epoch, step, why
     advice = ("." if "not to blame" in why else
-              f"; the learning rate {lr:g} is probably too large, try a smaller one.")
+              f"; the learning rate {lr:g} is probably too large, try a smaller one"
+              f"{remedy}.")
     warnings.warn(
         f"Training diverged in epoch {epoch} (step {step}): {why}. Training was stopped"
         f"{advice}",

@@ -11,6 +11,7 @@ from numbers import Integral, Real
 
 import matplotlib.pyplot as plt
 import numpy as np
+from matplotlib.text import OffsetFrom
 from matplotlib.ticker import MaxNLocator
 
 from .checks import as_matrix
@@ -394,18 +395,27 @@ def _write_notes(ax, pos, notes, color: str) -> None:
                     va="bottom" if above else "top", color=color, fontsize=text_size(1))
 
 
+_PAGE_WIDTH_PX = 1100  # JupyterLab's output column in a 1280-pixel window (a projector's)
+
+
 def plot_images(images, titles=None, *, ncols: int = 10, cmap: str = "gray_r",
                 size: float = 1.2, symmetric: bool = False):
     """A grid of small images (n, h, w), e.g. digits or a hidden unit's input weights.
 
     symmetric=True centres the colour scale on 0 (for weights: red +, blue -).
-    At most 200 images at a time; titles, if given, one per image.
+    At most 200 images at a time; titles, if given, one per image. ncols is the most
+    images per row: fewer, in more rows, if a row of ncols images of `size` inches would
+    be wider than a notebook page as shown (about 1100 pixels at figure.dpi, e.g. in
+    projector mode), because a page shrinks a wider figure and its titles with it.
     """
     images = _check_images(images, titles, cmap, symmetric)
     ncols, size = _whole(ncols, "ncols", 1, None, 10), _real(size, "size", 1.2)
     n = len(images)
-    nrows = int(np.ceil(n / ncols))
     ncols = min(ncols, n)
+    fit = max(1, int(_PAGE_WIDTH_PX / (size * plt.rcParams["figure.dpi"])))
+    if ncols > fit:  # rows as even as fit allows: 20 in rows of at most 7 -> 7, 7, 6
+        ncols = int(np.ceil(n / np.ceil(n / fit)))
+    nrows = int(np.ceil(n / ncols))
     fig, axes = plt.subplots(nrows, ncols, figsize=(size * ncols, size * nrows * 1.15),
                              squeeze=False)
     for k, ax in enumerate(axes.ravel()):
@@ -497,11 +507,19 @@ def draw_graph(root, ax=None, *, precision: int = 4, title: str | None = None,
                max_nodes: int = 40, direction: str = "auto"):
     """Draw the computational graph behind a Value (backprop_lib.autograd).
 
-    Each Value is a box with its label, .data and .grad; the operation that made it is
-    written on the way in, with arrows from its inputs. A leaf without a label is a
-    constant (a plain number mixed in): a grey box with its number only. direction:
-    "LR" (inputs left, result right), "TB" (inputs at the top) or "auto": LR unless that
-    is too wide for a notebook page (about 1100 pixels), as in projector mode.
+    Each Value is a box with its label, .data and .grad, with arrows from its inputs; the
+    operation that made it is written on a blue tag (on top of its box in LR, on the way
+    in in TB). A leaf without a label is a constant (a plain number mixed in): a grey box
+    with its number only.
+
+    direction: "LR" (inputs left, result right), "TB" (inputs at the top) or "auto". The
+    figure is sized to what it holds and kept within a notebook's column (GRAPH_MAX_PX
+    pixels as shown), so that JupyterLab never shrinks it and its text: "auto" takes the
+    first drawing that fits, in this order: LR with the words "data" and "grad" written
+    out; LR in short form (name, data and grad on three lines, a key line above the graph
+    says so); TB in short form. Within each, the text goes from text_size(1.1) down to
+    text_size(0.8) at the least (14 pt as shown in projector mode). A given direction
+    takes the first form and size that fits in it.
     """
     from .autograd import Value
 
@@ -514,82 +532,176 @@ def draw_graph(root, ax=None, *, precision: int = 4, title: str | None = None,
     if len(order) > max_nodes:
         raise ValueError(f"this graph has {len(order)} Values; draw_graph is for small ones "
                          f"(at most max_nodes={max_nodes}): draw a smaller expression")
-    pos = _graph_layout(root, order)
-    depth = max(round(x / 2.4) for x, _ in pos.values())
-    rows = max(abs(y) for _, y in pos.values()) / 1.25 * 2 + 1
-    grow = text_size(1) / 10  # larger text (projector mode) needs a larger figure
-    size_lr = (grow * (1.9 * depth + 1.9), grow * (0.95 * rows + 0.6))
-    if direction == "auto":
-        shown = 0.8 * size_lr[0] * plt.rcParams["figure.dpi"]  # the axes' part, in pixels
-        direction = "LR" if shown <= 1100 else "TB"
-    if direction == "TB":  # turn the picture: levels become rows, inputs at the top
-        pos = {v: (-y / 1.25 * 2.0, (depth - x / 2.4) * 1.5) for v, (x, y) in pos.items()}
-        fig, ax = _axes(ax, figsize=(grow * 0.8 * (2.0 * rows + 0.4),
-                                     grow * 0.8 * (1.5 * depth + 1.8)))
-    else:
-        fig, ax = _axes(ax, figsize=size_lr)
-    size, boxes = text_size(1.1), {}
+    levels = _graph_levels(root, order)
+    dpi = plt.rcParams["figure.dpi"] if ax is None else ax.figure.dpi
+    texts = {short: {v: _graph_text(v, precision, short) for v in order}
+             for short in (False, True)}
+    ops = [_op_sign(v.op) for v in order if v.children] or ["+"]
+    op_sizes = _box_sizes(ops, dpi, pad=0.3)  # (width, height) in pixels at text_size(1)
+    base = {short: _box_sizes(texts[short].values(), dpi, pad=0.4) for short in (False, True)}
+    tries = [(d, short, scale) for d in (("LR", "TB") if direction == "auto" else (direction,))
+             for short in (False, True) for scale in _GRAPH_SCALES]
+    for d, short, scale in tries:
+        layout = _graph_pixels(levels, texts[short], ops, base[short], op_sizes, scale, d,
+                               text_size(scale) * dpi / 72)
+        if layout["width"] + 0.2 * dpi <= GRAPH_MAX_PX:  # and the notebook's 0.1-inch margins
+            break
+    pos, op_at, (x0, x1, y0, y1) = layout["pos"], layout["op_at"], layout["limits"]
+    size = text_size(scale)
+    key = "each box: its name, data and grad" if short else None
+    if key:  # a line above the graph, inside the axes
+        y1 += 1.6 * size * dpi / 72
+    if ax is None:  # one pixel of the figure per unit, and room for the title above
+        above = 2.2 * size * dpi / 72 if title else 0.0
+        height = y1 - y0 + above
+        fig = plt.figure(figsize=((x1 - x0) / dpi, height / dpi))
+        ax = fig.add_axes((0, 0, 1, (y1 - y0) / height))
+    fig = ax.figure
+    boxes = {}
     for node, (x, y) in pos.items():
         constant = not node.children and not node.label
-        text = f"{node.data:g}" if constant else \
-            f"data {node.data:.{precision}f}\ngrad {node.grad:.{precision}f}"
-        text = f"{node.label}\n{text}" if node.label else text
-        boxes[node] = ax.text(x, y, text, ha="center", va="center", fontsize=size, zorder=3,
+        boxes[node] = ax.text(x, y, texts[short][node], ha="center", va="center",
+                              fontsize=size, zorder=3,
                               bbox={"boxstyle": "round,pad=0.4",
                                     "facecolor": "0.92" if constant else "white",
                                     "edgecolor": "0.5" if constant else "k"})
-    arrow = {"arrowstyle": "-|>", "shrinkA": 6, "shrinkB": 6, "mutation_scale": 12}
-    # where an arrow leaves a box and where it enters one (fractions of the box)
-    out_at, in_at = ((1, 0.5), (0, 0.5)) if direction == "LR" else ((0.5, 0), (0.5, 1))
-    for node, (x, y) in pos.items():
-        if not node.children:
-            continue
-        at = (x - 1.2, y) if direction == "LR" else (x, y + 0.8)
-        op = ax.text(*at, _OP_SIGNS.get(node.op, node.op), ha="center", va="center",
-                     fontsize=size, zorder=3, color="C0",
+    arrow = {"arrowstyle": "-|>", "shrinkA": 0, "shrinkB": 0, "mutation_scale": 1.1 * size}
+    pads = {False: 0.4 * size, True: 0.3 * size}  # a box's padding around its text, in points
+
+    def connect(start, end, color, op_start=False, op_end=False):
+        # an arrow from the edge of one box to the edge of the next (its text's extent
+        # plus the box's padding): right to left in LR, bottom to top in TB
+        if d == "LR":
+            (ends, a, b) = ((1, 0.5), (0, 0.5)), (pads[op_start], 0), (-pads[op_end], 0)
+        else:
+            (ends, a, b) = ((0.5, 0), (0.5, 1)), (0, -pads[op_start]), (0, pads[op_end])
+        ax.annotate("", b, a, xycoords=OffsetFrom(end, ends[1], "points"),
+                    textcoords=OffsetFrom(start, ends[0], "points"), zorder=2,
+                    arrowprops={**arrow, "color": color})
+
+    for node, at in op_at.items():  # LR: a tab on top of the box; TB: a tag above it
+        op = ax.text(*at, _op_sign(node.op), ha="center", va="center",
+                     fontsize=size, zorder=4, color="C0",
                      bbox={"boxstyle": "round,pad=0.3", "facecolor": "#e3eef8", "edgecolor": "C0"})
-        ax.annotate("", in_at, out_at, xycoords=boxes[node], textcoords=op,
-                    arrowprops={**arrow, "color": "C0"})
         for child in node.children:
-            ax.annotate("", in_at, out_at, xycoords=op, textcoords=boxes[child],
-                        arrowprops={**arrow, "color": "0.35"})
-    if direction == "LR":
-        half = (rows - 1) / 2 * 1.25 + 0.7
-        ax.set_xlim(-0.9, depth * 2.4 + 0.9)
-        ax.set_ylim(-half, half)
-    else:
-        half = (rows - 1) / 2 * 2.0 + 1.0
-        ax.set_xlim(-half, half)
-        ax.set_ylim(-0.6, depth * 1.5 + 0.6)
+            if d == "LR":
+                connect(boxes[child], boxes[node], "0.35")
+            else:
+                connect(boxes[child], op, "0.35", op_end=True)
+        if d == "TB":
+            connect(op, boxes[node], "C0", op_start=True)
+    if key:
+        ax.text((x0 + x1) / 2, y1 - 0.8 * size * dpi / 72, key, ha="center", va="center",
+                fontsize=size, style="italic", color="0.3")
+    ax.set_xlim(x0, x1)
+    ax.set_ylim(y0, y1)
     ax.axis("off")
     if title:
         ax.set_title(title, fontsize=size)
     return fig
 
 
+GRAPH_MAX_PX = 1100  # JupyterLab's output column in a 1280-pixel window, file browser closed
+_GRAPH_SCALES = (1.1, 1.0, 0.9, 0.8)  # text_size factors draw_graph tries, largest first
 _OP_SIGNS = {"sigmoid": "σ", "*": "×", "/": "÷", "-": "−", "neg": "−x"}
+_SUPERSCRIPTS = str.maketrans("0123456789-", "⁰¹²³⁴⁵⁶⁷⁸⁹⁻")
 
 
-def _graph_layout(root, order) -> dict:
-    """(x, y) of each Value: its column is its longest path to the root (so an input sits
-    just left of its last use), and each column is sorted by where its users are."""
+def _op_sign(op: str) -> str:
+    """How an operation is written on its tag: × for *, x² for **2, the name otherwise."""
+    if op.startswith("**") and all(c in "0123456789-" for c in op[2:]):
+        return "x" + op[2:].translate(_SUPERSCRIPTS)
+    return _OP_SIGNS.get(op, op)
+
+
+def _graph_text(node, precision: int, short: bool) -> str:
+    """A node's box: label, data, grad (short: without the words); a constant's number."""
+    if not node.children and not node.label:
+        return f"{node.data:g}"
+    if short:
+        lines = [f"{node.data:.{precision}f}", f"{node.grad:.{precision}f}"]
+    else:
+        lines = [f"data {node.data:.{precision}f}", f"grad {node.grad:.{precision}f}"]
+    return "\n".join(([node.label] if node.label else []) + lines)
+
+
+def _box_sizes(strings, dpi: float, pad: float) -> dict:
+    """(width, height) in pixels of each string's box at text_size(1), measured on a
+    figure that is never shown (a box grows in proportion to its text's size)."""
+    from matplotlib.figure import Figure
+
+    fig = Figure(dpi=dpi)
+    drawn = {s: fig.text(0, 0, s, fontsize=text_size(1), bbox={"boxstyle": f"round,pad={pad}"})
+             for s in dict.fromkeys(strings)}
+    fig.draw_without_rendering()
+    sizes = {}
+    for s, t in drawn.items():
+        extent = t.get_bbox_patch().get_window_extent()
+        sizes[s] = (extent.width, extent.height)
+    return sizes
+
+
+def _graph_levels(root, order) -> list[list]:
+    """The Values by level, level 0 being root: a Value's level is its longest path to the
+    root (so an input sits just before its last use), and each level is sorted by where its
+    users are (first = top in LR, left in TB)."""
     level = {root: 0}
     for node in reversed(order):
         for child in node.children:
             level[child] = max(level.get(child, 0), level[node] + 1)
-    depth = max(level.values())
-    columns: dict[int, list] = {}
+    levels: list[list] = [[] for _ in range(max(level.values()) + 1)]
     for node in reversed(order):
-        columns.setdefault(level[node], []).append(node)
+        levels[level[node]].append(node)
     users: dict = {}
     for node in order:
         for child in node.children:
             users.setdefault(child, []).append(node)
-    pos = {}
-    for lev in range(depth + 1):
-        nodes = columns[lev]
+    slot = {root: 0.0}
+    for lev, nodes in enumerate(levels):
         if lev:
-            nodes.sort(key=lambda v: -np.mean([pos[u][1] for u in users[v]]))
+            nodes.sort(key=lambda v: np.mean([slot[u] for u in users[v]]))
         for i, node in enumerate(nodes):
-            pos[node] = ((depth - lev) * 2.4, ((len(nodes) - 1) / 2 - i) * 1.25)
-    return pos
+            slot[node] = i - (len(nodes) - 1) / 2
+    return levels
+
+
+def _graph_pixels(levels, texts, ops, base, op_sizes, scale, direction: str,
+                  em: float) -> dict:
+    """Where each box and operation tag goes, in pixels, for text scale times
+    text_size(1) (em pixels high): the levels one after another, inputs first, with room
+    for the operation tags and arrows between them; the Values of a level side by side."""
+    sizes = {s: (w * scale, h * scale) for s, (w, h) in base.items()}
+    box_w = max(sizes[texts[v]][0] for nodes in levels for v in nodes)
+    box_h = max(sizes[texts[v]][1] for nodes in levels for v in nodes)
+    op_w = max(op_sizes[s][0] for s in ops) * scale
+    op_h = max(op_sizes[s][1] for s in ops) * scale
+    gap = 1.5 * em  # the length of an arrow
+    if direction == "LR":  # operation tabs sit on the boxes' top edges: room above each box
+        step, pitch = gap, box_h + 0.4 * em + op_h
+    else:  # operation tags between the levels, an arrow on either side
+        step, pitch = 2 * gap + op_h, box_w + 0.8 * em
+    pos, op_at, along = {}, {}, 0.0
+    for lev in range(len(levels) - 1, -1, -1):  # the inputs' level first
+        nodes = levels[lev]
+        depth = max(sizes[texts[v]][0 if direction == "LR" else 1] for v in nodes)
+        for i, node in enumerate(nodes):
+            offset = ((len(nodes) - 1) / 2 - i) * pitch
+            w, h = sizes[texts[node]]
+            if direction == "LR":  # along = x, offset = y (first node at the top)
+                # the tab: left-aligned with the box, standing on its top edge
+                pos[node] = (along + depth / 2, offset - op_h / 2)
+                at = (along + (depth - w) / 2 + op_w / 2, offset + h / 2)
+            else:  # along = -y (inputs at the top), offset = -x (first node on the left)
+                pos[node] = (-offset, -(along + depth / 2))
+                at = (-offset, -(along + (depth - h) / 2 - gap - op_h / 2))
+            if node.children:
+                op_at[node] = at
+        along += depth + step
+    margin = 0.3 * em  # the limits: every box and tag, and a margin
+    extents = [(x, y, *sizes[texts[v]]) for v, (x, y) in pos.items()]
+    extents += [(x, y, op_w, op_h) for x, y in op_at.values()]
+    limits = (min(x - w / 2 for x, _, w, _ in extents) - margin,
+              max(x + w / 2 for x, _, w, _ in extents) + margin,
+              min(y - h / 2 for _, y, _, h in extents) - margin,
+              max(y + h / 2 for _, y, _, h in extents) + margin)
+    return {"pos": pos, "op_at": op_at, "limits": limits, "width": limits[1] - limits[0]}

@@ -11,13 +11,12 @@ from __future__ import annotations
 
 import copy
 import math
-import warnings
 from dataclasses import dataclass, field
 
 import numpy as np
 
 from .checks import count_nonfinite, positive_int, positive_number
-from .network import History, TrainingDivergedWarning, _blas_threads
+from .network import History, _blas_threads, _record_divergence
 
 
 @dataclass
@@ -245,6 +244,10 @@ def clip_by_global_norm(grads, max_norm: float) -> tuple[list[np.ndarray], float
 OUTPUTS = {"linear": "mse", "sigmoid": "binary_cross_entropy"}
 
 
+# what RNN.fit's divergence warning adds to Network.fit's advice
+CLIP_REMEDY = " (or clip the gradients: fit(..., clip=1.0))"
+
+
 @dataclass
 class RNNHistory(History):
     """History of RNN.fit, plus the largest gradient norm (before any clipping) per epoch."""
@@ -415,7 +418,7 @@ class RNN:
                 if not (np.isfinite(loss) and np.isfinite(norm)):
                     what = "loss" if not np.isfinite(loss) else "gradient norm"
                     _record_divergence(history, epoch + 1, step,
-                                       f"the {what} became NaN or infinite", lr)
+                                       f"the {what} became NaN or infinite", lr, CLIP_REMEDY)
                     return
                 if clip is not None and norm > clip:
                     grads = [g * (clip / norm) for g in grads]
@@ -426,21 +429,12 @@ class RNN:
                 largest = max(largest, norm)
             if total_loss / n > factor * max(start_loss, 1e-8):
                 _record_divergence(history, epoch + 1, step, f"the loss grew to "
-                                   f"{total_loss / n:.3g}, from {start_loss:.3g}", lr)
+                                   f"{total_loss / n:.3g}, from {start_loss:.3g}", lr,
+                                   CLIP_REMEDY)
                 return
             history.loss.append(total_loss / n)
             history.accuracy.append(correct / n)
             history.grad_norm.append(largest)
-
-
-def _record_divergence(history: RNNHistory, epoch: int, step: int, why: str, lr: float):
-    """Mark the history as diverged and warn once, in the words of Network.fit."""
-    history.diverged_at, history.diverged_step = epoch, step
-    history.diverged_reason = why
-    warnings.warn(f"Training diverged in epoch {epoch} (step {step}): {why}. Training was "
-                  f"stopped; the learning rate {lr:g} is probably too large, try a smaller "
-                  f"one (or clip the gradients: fit(..., clip=1.0)).",
-                  TrainingDivergedWarning, stacklevel=4)
 
 
 def _sigmoid(z: np.ndarray) -> np.ndarray:

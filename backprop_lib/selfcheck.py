@@ -31,19 +31,20 @@ _last_passed = False
 
 
 def check(name: str, got, expected, *, rtol: float = 1e-6, atol: float = 1e-9,
-          mistakes: Mapping[str, object] | None = None) -> None:
+          mistakes: Mapping[str, object] | None = None, n_samples: int | None = None) -> None:
     """Print one line saying whether `got` matches `expected` (numbers or arrays).
 
     It prints rather than returns, so the last line of a notebook cell shows no stray
     True/False; passed() tells a test whether the last check succeeded. `mistakes` maps
-    a known wrong answer's description to its result (see check_exercise).
+    a known wrong answer's description to its result, and n_samples says how many samples
+    the data has (see check_exercise).
     """
     global _last_passed
     _last_passed = False
     if expected is None:
         raise ValueError("check needs the expected result; expected is None")
     mistakes = _valid_mistakes(mistakes, None)
-    problem = _verdict(got, expected, rtol, atol, mistakes)
+    problem = _verdict(got, expected, rtol, atol, mistakes, _valid_n(n_samples))
     _last_passed = problem is None
     _say(f"✅ {name}: correct" if _last_passed else f"❌ {name}: {problem}")
 
@@ -51,7 +52,8 @@ def check(name: str, got, expected, *, rtol: float = 1e-6, atol: float = 1e-9,
 def check_exercise(name: str, fn: Callable, args: tuple, expected=None, *,
                    parts: int | Sequence[str] | None = None,
                    judge: Callable[[object], str | bool | None] | None = None,
-                   mistakes: Mapping[str, object] | None = None, **tolerances) -> None:
+                   mistakes: Mapping[str, object] | None = None,
+                   n_samples: int | None = None, **tolerances) -> None:
     """Call fn(*args) and check the result; a NotImplementedError means 'not attempted yet'.
 
     fn gets copies of args (a tuple: ``(x,)`` for one argument), so an answer that changes
@@ -64,11 +66,15 @@ def check_exercise(name: str, fn: Callable, args: tuple, expected=None, *,
     words. mistakes maps descriptions of this exercise's known wrong answers, written for
     the learner ("σ′ applied to the activation a instead of z"), to their results (for
     parts=, a list with one entry per part, None where that part is right); a result
-    that matches one gets its description. rtol and atol are the tolerances.
+    that matches one gets its description. n_samples, the number of samples in the
+    exercise's data, lets a result off by a factor k say whether that is a missing 1/n
+    (k = n) or another constant; without it the message asks. rtol and atol are the
+    tolerances.
     """
     global _last_passed
     _last_passed = False
     names, mistakes = _valid_setup(fn, args, expected, parts, judge, mistakes, tolerances)
+    n_samples = _valid_n(n_samples)
     given = copy.deepcopy(args)
     try:
         got = fn(*given)
@@ -82,10 +88,10 @@ def check_exercise(name: str, fn: Callable, args: tuple, expected=None, *,
     if judge is not None:
         problem = _judged(judge, got)
     elif names is None:
-        problem = _verdict(got, expected, mistakes=mistakes, **tolerances)
+        problem = _verdict(got, expected, mistakes=mistakes, n_samples=n_samples, **tolerances)
     else:
         problem = _parts_verdict(got, expected, names, mistakes, **tolerances,
-                                 numbered=isinstance(parts, int))
+                                 numbered=isinstance(parts, int), n_samples=n_samples)
     _last_passed = problem is None
     _say(f"✅ {name}: correct" if _last_passed else f"❌ {name}{problem}" if
          problem.startswith(",") else f"❌ {name}: {problem}")
@@ -136,6 +142,17 @@ def _valid_setup(fn, args, expected, parts, judge, mistakes, tolerances):
     for e in (expected,) if names is None else expected:
         _valid_expected(e)
     return names, _valid_mistakes(mistakes, names)
+
+
+def _valid_n(n_samples) -> int | None:
+    """n_samples as it is (None or a whole number ≥ 1); anything else is refused."""
+    if n_samples is None:
+        return None
+    if isinstance(n_samples, bool) or not isinstance(n_samples, (int, np.integer)) or \
+            n_samples < 1:
+        raise TypeError(f"n_samples must be the number of samples, a whole number 1 or more, "
+                        f"got {type(n_samples).__name__} {n_samples!r:.40}")
+    return int(n_samples)
 
 
 def _valid_expected(expected) -> None:
@@ -192,7 +209,8 @@ def _valid_mistakes(mistakes, names) -> dict[str, object]:
 # --- verdicts: None if right, else what is wrong, in words -----------------------------
 
 def _verdict(got, expected, rtol: float = 1e-6, atol: float = 1e-9,
-             mistakes: Mapping[str, object] | None = None) -> str | None:
+             mistakes: Mapping[str, object] | None = None,
+             n_samples: int | None = None) -> str | None:
     """None if got matches expected, else what is wrong (a known mistake named first)."""
     if got is None:
         return "got None; does your function end with `return ...`?"
@@ -202,7 +220,7 @@ def _verdict(got, expected, rtol: float = 1e-6, atol: float = 1e-9,
         if bool(got) == bool(expected):
             return None
         return f"not yet (got {bool(got)}, expected {bool(expected)})"
-    problem = _mismatch(got, expected, rtol, atol)
+    problem = _mismatch(got, expected, rtol, atol, n_samples)
     if problem is None:
         return None
     for words, wrong in (mistakes or {}).items():
@@ -211,21 +229,22 @@ def _verdict(got, expected, rtol: float = 1e-6, atol: float = 1e-9,
     return problem
 
 
-def _mismatch(got, expected, rtol: float, atol: float) -> str | None:
+def _mismatch(got, expected, rtol: float, atol: float,
+              n_samples: int | None = None) -> str | None:
     """None if got matches expected within the tolerances, else what is wrong, in words."""
     exp_arr = np.asarray(expected, dtype=float)
     got_arr = _as_numbers(got)
     if isinstance(got_arr, str):
         return got_arr
     if got_arr.shape != exp_arr.shape:
-        return _shape_problem(got_arr, exp_arr, rtol, atol)
+        return _shape_problem(got_arr, exp_arr, rtol, atol, n_samples)
     if np.allclose(got_arr, exp_arr, rtol=rtol, atol=atol):
         return None
     bad = int(np.sum(~np.isfinite(got_arr)))
     if bad and np.all(np.isfinite(exp_arr)):
         return (f"your result has {bad} NaN or infinite value(s): an overflow (np.exp of a "
                 f"large number?) or a 0/0 somewhere")
-    relation = _relation(got_arr, exp_arr, rtol, atol)
+    relation = _relation(got_arr, exp_arr, rtol, atol, n_samples)
     if relation:
         return relation
     gap = float(np.max(np.abs(got_arr - exp_arr)))
@@ -257,18 +276,20 @@ def _float32_involved(got, expected) -> bool:
                if np.asarray(x).dtype.kind == "f")
 
 
-def _relation(got: np.ndarray, exp: np.ndarray, rtol: float, atol: float) -> str | None:
+def _relation(got: np.ndarray, exp: np.ndarray, rtol: float, atol: float,
+              n_samples: int | None = None) -> str | None:
     """A simple relation between got and expected (same shape), in words, or None."""
     factor = _factor(got, exp, rtol, atol)
     if factor is not None:
-        return _factor_words(factor)
+        return _factor_words(factor, n_samples)
     if exp.ndim == 2 and exp.shape[0] == exp.shape[1] and \
             not np.allclose(exp, exp.T, rtol=rtol, atol=atol):
         if np.allclose(got.T, exp, rtol=rtol, atol=atol):
             return _transposed_words(got.shape, exp.shape)
         factor = _factor(got.T, exp, rtol, atol)
         if factor is not None:
-            return f"{_transposed_words(got.shape, exp.shape)}; and {_factor_words(factor)}"
+            return (f"{_transposed_words(got.shape, exp.shape)}; and "
+                    f"{_factor_words(factor, n_samples)}")
     return None
 
 
@@ -291,25 +312,35 @@ def _factor(got: np.ndarray, exp: np.ndarray, rtol: float, atol: float) -> Fract
     return c if np.allclose(got, float(c) * exp, rtol=tight, atol=atol) else None
 
 
-def _factor_words(c: Fraction) -> str:
-    """What `got = c · expected` says about the mistake, for a learner."""
+def _factor_words(c: Fraction, n_samples: int | None = None) -> str:
+    """What `got = c · expected` says about the mistake, for a learner.
+
+    A factor k is a missing (or extra) 1/n only if k is the number of samples: with
+    n_samples given, the words say which; without it, they ask.
+    """
     if c == -1:
-        return ("the sign is flipped: your result is −1 × the expected one (y − a instead "
-                "of a − y? a step up the gradient instead of down, + instead of −?)")
+        return ("the sign is flipped: your result is −1 × the expected one (a difference "
+                "taken the wrong way round, e.g. y − a instead of a − y, or + instead of −?)")
     size = abs(c)
     flipped = "the sign is flipped and it is " if c < 0 else ""
-    if size > 1:
-        k = int(size)
-        half = " or a missing ½" if k == 2 else ""
-        return (f"{flipped}exactly a factor {k} off: your result is {_signed(c)} × the "
-                f"expected one: a "
-                f"missing 1/n (mean over the samples, n = {k}?){half}, or a sum where a mean "
-                f"is wanted?")
-    k = size.denominator
-    half = " or an extra ½" if k == 2 else ""
-    return (f"{flipped}exactly a factor 1/{k} off: your result is {_signed(c)} × the "
-            f"expected one: an extra 1/n (divided by n = {k} once too often?){half}, or "
-            f"a mean where a sum is wanted?")
+    big = size > 1
+    k = int(size) if big else size.denominator
+    head = (f"{flipped}exactly a factor {k if big else f'1/{k}'} off: your result is "
+            f"{_signed(c)} × the expected one: ")
+    half = (" or a missing ½" if big else " or an extra ½") if k == 2 else ""
+    n_words = (f"a missing 1/n (a sum where the mean over the samples is wanted){half}"
+               if big else
+               f"an extra 1/n (divided by the number of samples once too often, or a mean "
+               f"where a sum is wanted){half}")
+    other = (f"a constant factor {'left out' if big else 'put in once too often'} "
+             f"somewhere (a 2 or ½ from a derivative? a count other than the number of "
+             f"samples?)")
+    if n_samples == k:
+        return head + n_words.replace("the samples", f"the n = {k} samples", 1)
+    if n_samples is not None:
+        there = "is 1 sample" if n_samples == 1 else f"are {n_samples} samples"
+        return head + f"not a 1/n (there {there}, not {k}): " + other
+    return head + f"if there are {k} samples, {n_words}; if not, {other}"
 
 
 def _signed(c: Fraction) -> str:
@@ -325,7 +356,8 @@ def _transposed_words(got_shape, exp_shape) -> str:
             f"(in, n) @ (n, out) gives (in, out))")
 
 
-def _shape_problem(got: np.ndarray, exp: np.ndarray, rtol: float, atol: float) -> str:
+def _shape_problem(got: np.ndarray, exp: np.ndarray, rtol: float, atol: float,
+                   n_samples: int | None = None) -> str:
     """What is wrong when the shapes differ: a transpose, a flat array, a broadcast."""
     want = "a single number" if exp.shape == () else f"shape {exp.shape}"
     if got.ndim == 2 and exp.ndim == 2 and got.shape == exp.shape[::-1]:
@@ -333,7 +365,8 @@ def _shape_problem(got: np.ndarray, exp: np.ndarray, rtol: float, atol: float) -
             return _transposed_words(got.shape, exp.shape)
         factor = _factor(got.T, exp, rtol, atol)
         if factor is not None:
-            return f"{_transposed_words(got.shape, exp.shape)}; and {_factor_words(factor)}"
+            return (f"{_transposed_words(got.shape, exp.shape)}; and "
+                    f"{_factor_words(factor, n_samples)}")
         return (f"expected {want}, got shape {got.shape}, the shape of its transpose: check "
                 f"the order of the factors in your products (X.T @ delta gives (in, out))")
     if got.size == exp.size and got.size > 1 and \
@@ -345,11 +378,16 @@ def _shape_problem(got: np.ndarray, exp: np.ndarray, rtol: float, atol: float) -
             and exp.size == exp.shape[0] and got.shape[0] > 1:
         return (f"expected {want}, got shape {got.shape}: an (n, 1) array minus an (n,) "
                 f"array broadcasts to (n, n): give both the same shape (e.g. y.reshape(-1, 1))")
-    return f"expected {want}, got shape {got.shape}"
+    if got.shape == () and exp.ndim >= 1:
+        return (f"expected {want}, got a single number: a sum or mean over every axis? "
+                f"(sum(axis=0) adds over the samples and keeps one entry per column)")
+    got_words = "a single number" if got.shape == () else f"shape {got.shape}"
+    return f"expected {want}, got {got_words}"
 
 
 def _parts_verdict(got, expected, names, mistakes, rtol: float = 1e-6,
-                   atol: float = 1e-9, numbered: bool = False) -> str | None:
+                   atol: float = 1e-9, numbered: bool = False,
+                   n_samples: int | None = None) -> str | None:
     """_verdict for an answer made of several results, saying which one is wrong.
 
     A message naming a part starts with ", part: " (printed right after the name).
@@ -370,8 +408,14 @@ def _parts_verdict(got, expected, names, mistakes, rtol: float = 1e-6,
             return (f"{part} is a {type(g).__name__}, not an array: did you return something "
                     f"else's results whole, e.g. net.backward's (dW, db)?")
         known = {words: wrong[i] for words, wrong in mistakes.items()}
-        problem = _verdict(g, e, rtol, atol, known)
+        problem = _verdict(g, e, rtol, atol, known, n_samples)
         if problem is not None:
+            swapped = [n for j, n in enumerate(names) if j != i and
+                       _mismatch(g, expected[j], rtol, atol) is None]
+            if swapped and not numbered:
+                return (f", {part}: this is what {swapped[0]} should be: are the results "
+                        f"returned in the wrong order? Return them as "
+                        f"`return {', '.join(names)}`")
             others = [n for n, g2, e2 in zip(names[i + 1:], got[i + 1:], expected[i + 1:])
                       if _quietly_wrong(g2, e2, rtol, atol)]
             also = f" (also wrong: {', '.join(others)})" if others else ""
@@ -391,8 +435,10 @@ def _judged(judge: Callable, got) -> str | None:
     """The judge's verdict: None or True is right, a message or False is wrong."""
     try:
         verdict = judge(got)
-    except Exception as err:
-        return f"your result {got!r:.40} could not be checked: {_raised(err)}"
+    except Exception as err:  # the judge's own line is not the learner's: do not quote it
+        return (f"your result ({type(got).__name__} {got!r:.40}) could not be checked: "
+                f"{type(err).__name__}: {err}. Is it the kind of result the exercise asks "
+                f"for (one number? an array?)")
     if verdict is None or verdict is True or isinstance(verdict, np.bool_) and verdict:
         return None
     if verdict is False or isinstance(verdict, np.bool_):
@@ -409,7 +455,10 @@ def _raised(err: Exception) -> str:
     frames = traceback.extract_tb(err.__traceback__)[1:]  # [0] is check_exercise's call
     own = [f for f in frames if "site-packages" not in f.filename and
            "backprop_lib" not in f.filename and f.line]
-    if own:
+    if len(own) > 1 and own[0].name != own[-1].name:  # raised in a function it called
+        text += (f" (in your line `{own[0].line.strip()}`, inside {own[-1].name}: "
+                 f"`{own[-1].line.strip()}`)")
+    elif own:
         text += f" (in the line `{own[-1].line.strip()}`)"
     message = str(err)
     if isinstance(err, ValueError) and ("matmul" in message or "broadcast" in message or

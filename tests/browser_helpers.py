@@ -12,6 +12,7 @@ The selectors are JupyterLab 4's and ipywidgets 8's (see ../shared/RECIPES.md).
 from __future__ import annotations
 
 import contextlib
+import importlib.util
 import json
 import math
 import os
@@ -33,6 +34,45 @@ CHROMIUM_ARGS = [
     "--disable-component-update", "--disable-sync", "--no-first-run",
 ]
 VIEWPORT = {"width": 1280, "height": 1000}
+CHROMIUM = os.environ.get("BACKPROP_CHROMIUM", "/usr/bin/chromium")
+HOW_TO_ENABLE = ("to run it, install Debian's Chromium and Playwright for Python: "
+                 "`sudo apt-get install -y chromium` and `pip install playwright` "
+                 "(never `playwright install`: the test uses /usr/bin/chromium)")
+
+
+def missing_browser() -> str | None:
+    """Why a browser test cannot run here, or None if it can."""
+    if not Path(CHROMIUM).is_file():
+        return f"no Chromium at {CHROMIUM}"
+    if importlib.util.find_spec("playwright") is None:
+        return "Playwright for Python is not installed"
+    return None
+
+
+@contextlib.contextmanager
+def headless_chromium():
+    """Headless Debian Chromium driven by Playwright, for a module's `chromium` fixture
+    (test_browser.py, test_book.py); skipped (or, with BACKPROP_REQUIRE_BROWSER=1, failed)
+    when it is not installed."""
+    import pytest
+
+    reason = missing_browser()
+    if reason:
+        if os.environ.get("BACKPROP_REQUIRE_BROWSER") == "1":
+            pytest.fail(f"browser test required (BACKPROP_REQUIRE_BROWSER=1) but {reason}; "
+                        f"{HOW_TO_ENABLE}", pytrace=False)
+        pytest.skip(f"{reason}; {HOW_TO_ENABLE}")
+    from playwright.sync_api import sync_playwright
+
+    playwright = sync_playwright().start()
+    try:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        try:
+            yield browser
+        finally:
+            browser.close()
+    finally:
+        playwright.stop()
 
 # ---- errors, as JupyterLab shows them ---------------------------------------------------
 

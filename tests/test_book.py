@@ -20,8 +20,6 @@ BACKPROP_REQUIRE_BROWSER=1).
 from __future__ import annotations
 
 import functools
-import importlib.util
-import os
 import re
 import sys
 from html.parser import HTMLParser
@@ -30,7 +28,7 @@ from urllib.parse import unquote, urlsplit
 
 import nbformat
 import pytest
-from browser_helpers import CHROMIUM_ARGS
+from browser_helpers import headless_chromium
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tools"))
@@ -38,7 +36,6 @@ from build_book import SLIDER_CALL, SLIDER_NOTE_CLASS, build, sources  # noqa: E
 
 pytestmark = pytest.mark.browser
 
-CHROMIUM = os.environ.get("BACKPROP_CHROMIUM", "/usr/bin/chromium")
 SCREENSHOTS = Path(__file__).resolve().parent / "screenshots"
 PROJECTOR = {"width": 1280, "height": 720}
 FIGURE_TYPES = ("image/png", "image/jpeg", "image/svg+xml")
@@ -71,27 +68,8 @@ IMAGES_JS = """() => Array.from(document.images).map(img => ({
 @pytest.fixture(scope="module")
 def chromium():
     """Headless Debian Chromium, as tests/test_browser.py launches it."""
-    reason = None
-    if not Path(CHROMIUM).is_file():
-        reason = f"no Chromium at {CHROMIUM}"
-    elif importlib.util.find_spec("playwright") is None:
-        reason = "Playwright for Python is not installed"
-    if reason:
-        if os.environ.get("BACKPROP_REQUIRE_BROWSER") == "1":
-            pytest.fail(f"browser test required (BACKPROP_REQUIRE_BROWSER=1) but {reason}",
-                        pytrace=False)
-        pytest.skip(reason)
-    from playwright.sync_api import sync_playwright
-
-    playwright = sync_playwright().start()
-    try:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        try:
-            yield browser
-        finally:
-            browser.close()
-    finally:
-        playwright.stop()
+    with headless_chromium() as browser:
+        yield browser
 
 
 @pytest.fixture(scope="module", params=["teacher", "student"])

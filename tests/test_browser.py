@@ -37,7 +37,6 @@ Environment:
 from __future__ import annotations
 
 import contextlib
-import importlib.util
 import os
 import re
 import shutil
@@ -47,12 +46,12 @@ from pathlib import Path
 import nbformat
 import pytest
 from browser_helpers import (
-    CHROMIUM_ARGS,
     ERROR_PATTERN,
     RUN_FINISHED_JS,
     VIEWPORT,
     LabServer,
     cells,
+    headless_chromium,
     looks_like_error,
     menu,
     open_notebook,
@@ -73,10 +72,6 @@ ROOT = Path(__file__).resolve().parent.parent
 NOTEBOOK_DIR = Path(os.environ.get("BACKPROP_BROWSER_NOTEBOOKS") or ROOT / "notebooks")
 NOTEBOOKS = sorted(NOTEBOOK_DIR.glob("[0-9]*.ipynb"))
 SCREENSHOTS = Path(__file__).resolve().parent / "screenshots"
-CHROMIUM = os.environ.get("BACKPROP_CHROMIUM", "/usr/bin/chromium")
-HOW_TO_ENABLE = ("to run it, install Debian's Chromium and Playwright for Python: "
-                 "`sudo apt-get install -y chromium` and `pip install playwright` "
-                 "(never `playwright install`: the test uses /usr/bin/chromium)")
 
 RUN_ALL_TIMEOUT = 300  # seconds for Run All of one notebook (MNIST takes 1-2 min)
 SLIDER_TIMEOUT = 180  # seconds for one rerun of a slider's callback
@@ -88,36 +83,11 @@ SLIDER_CALL = re.compile(r"^(?!\s*(?:(?:from|import|def)\b|#)).*\b(?:lr|param)_s
 
 # ---- fixtures: one browser and one server for all notebooks -----------------------------
 
-def missing_browser() -> str | None:
-    """Why the browser test cannot run here, or None if it can."""
-    if not Path(CHROMIUM).is_file():
-        return f"no Chromium at {CHROMIUM}"
-    if importlib.util.find_spec("playwright") is None:
-        return "Playwright for Python is not installed"
-    return None
-
-
 @pytest.fixture(scope="module")
 def chromium():
-    """Headless Debian Chromium driven by Playwright; skipped (or, with
-    BACKPROP_REQUIRE_BROWSER=1, failed) when it is not installed."""
-    reason = missing_browser()
-    if reason:
-        if os.environ.get("BACKPROP_REQUIRE_BROWSER") == "1":
-            pytest.fail(f"browser test required (BACKPROP_REQUIRE_BROWSER=1) but {reason}; "
-                        f"{HOW_TO_ENABLE}", pytrace=False)
-        pytest.skip(f"{reason}; {HOW_TO_ENABLE}")
-    from playwright.sync_api import sync_playwright
-
-    playwright = sync_playwright().start()
-    try:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        try:
-            yield browser
-        finally:
-            browser.close()
-    finally:
-        playwright.stop()
+    """Headless Debian Chromium (browser_helpers.headless_chromium)."""
+    with headless_chromium() as browser:
+        yield browser
 
 
 @pytest.fixture(scope="module")

@@ -54,6 +54,10 @@ def steps_to_accuracy(lr, target):
     _, _, _, snaps = train_neuron(X, y, lr, 2000, snapshot_at=range(2001))
     return next(s for s, (w, b) in snaps.items() if accuracy(w, b) >= target) + 1
 """, ("look for the first step",)),
+    Wrong("01_single_neuron", "steps_to_accuracy", """
+def steps_to_accuracy(lr, target):
+    return 112                            # the number for lr 0.1 and 90 %, typed in
+""", ("right for lr 0.1", "Does your function use its arguments lr and target?")),
     # --- 02 ---
     Wrong("02_exam_score_network", "scale_like_training", """
 def scale_like_training(x_new, X_train):
@@ -98,6 +102,29 @@ def tanh_hidden_backward(X, y, W1, b1, W2, b2):
     return (delta3, np.tanh(z2).T @ delta3, delta3.sum(axis=0), delta2, X.T @ delta2,
             delta2.sum(axis=0))
 """, ("delta2", "1 - z2**2", "needs the activation")),
+    Wrong("02_exam_score_network", "scale_like_training", """
+def scale_like_training(x_new, X_train):
+    return x_new / x_max                  # the notebook's global, not the X_train argument
+""", ("made-up training set", "ignores its X_train argument (it uses a global?)")),
+    Wrong("02_exam_score_network", "first_stuck_rate", """
+def first_stuck_rate(rates):
+    return np.array([r for r in rates if is_stuck(predict(train(r)[0], X))])   # all of them
+""", ("expected one rate, got an array of 14",)),
+    Wrong("02_exam_score_network", "first_stuck_rate", """
+def first_stuck_rate(rates):
+    for r in rates:
+        if is_stuck(predict(train(r)[0], X)):
+            return f"{r}"                 # a string
+""", ("a string '170', not a number",)),
+    Wrong("02_exam_score_network", "tanh_hidden_backward", """
+def tanh_hidden_backward(X, y, W1, b1, W2, b2):
+    a2 = np.tanh(X @ W1 + b1)
+    z3 = a2 @ W2 + b2
+    delta3 = (sigmoid(z3) - y) / len(X) * sigmoid_prime(z3)
+    delta2 = (delta3 @ W2.T) * (1 - a2**2)
+    db1 = delta2.sum(axis=1)              # over the hidden units, not the samples
+    return delta3, a2.T @ delta3, delta3.sum(axis=0), delta2, X.T @ delta2, db1
+""", ("db1", "sums over the hidden units (axis=1)", "sums over the samples, axis=0")),
     # --- 03 ---
     Wrong("03_sigmoid_derivative_delta_rule", "bipolar_prime_from_f", """
 def bipolar_prime_from_f(f):
@@ -145,6 +172,16 @@ def exam_backward_fixed(W1, b1, W2, b2, X, y):
     delta2 = (delta3 @ W2.T) * sigmoid_prime(z2)
     return [X.T @ delta2, delta2.sum(axis=1), a2.T @ delta3, delta3.sum(axis=0)]  # axis=1
 """, ("find the bug, db1", "a bias gradient sums over the samples, axis=0")),
+    Wrong("03_sigmoid_derivative_delta_rule", "online_update", """
+def online_update(W1, b1, W2, b2, x, y, lr):
+    z2 = x @ W1 + b1
+    a2 = bipolar_sigmoid(z2)
+    z3 = a2 @ W2 + b2
+    delta3 = (bipolar_sigmoid(z3) - y) * sigmoid_prime(z3)     # the logistic sigmoid's slope
+    delta2 = (delta3 @ W2.T) * sigmoid_prime(z2)
+    return [W1 - lr * x.T @ delta2, b1 - lr * delta2.sum(axis=0),
+            W2 - lr * a2.T @ delta3, b2 - lr * delta3.sum(axis=0)]
+""", ("(W1 - W1_new) / lr", "the logistic sigmoid's", "use bipolar_sigmoid_prime(z)")),
     # --- 04 ---
     Wrong("04_iris", "standardise", """
 def standardise(X_train, X_test):
@@ -168,6 +205,18 @@ def softmax_mse_delta(Z, Y):
     A = backprop_lib.softmax(Z)
     return (A - Y) / len(Z) * A * (1 - A)         # as if each a_i depended on z_i alone
 """, ("element by element", "sum over i")),
+    Wrong("04_iris", "softmax_mse_delta", """
+def softmax_mse_delta(Z, Y):
+    A = backprop_lib.softmax(Z)
+    G = (A - Y) / Z.size                          # every entry, not the n samples
+    return A * (G - (G * A).sum(axis=1, keepdims=True))
+""", ("Z.size = n × classes", "instead of the n samples")),
+    Wrong("04_iris", "softmax_mse_delta", """
+def softmax_mse_delta(Z, Y):
+    A = backprop_lib.softmax(Z)
+    G = (A - Y) / len(Z)
+    return A * (G - (G * A).sum(axis=0, keepdims=True))   # over the samples
+""", ("over the wrong axis", "axis=1, not over the samples (axis=0)")),
     # --- 05 ---
     Wrong("05_mnist", "backward_pass", """
 def backward_pass(X, Y, W1, b1, W2, b2):
@@ -272,6 +321,14 @@ def softplus(x):
     out._backward = _backward
     return out
 """, ("softplus(800) overflowed", "exp never gets a large positive number")),
+    Wrong("06_autograd_computational_graph", "softplus", """
+def softplus(x):
+    result = max(x.data, 0.0) + math.log1p(math.exp(-abs(x.data)))
+    out = Value(result, children=(x,), op="softplus")
+    def _backward(grad):
+        x.grad += (1 - math.exp(-result)) * grad
+    return out                                          # the closure never attached
+""", ("just the 1 from the `+ x`", "out._backward = _backward")),
     Wrong("06_autograd_computational_graph", "hypot_fixed", """
 def hypot_fixed(a, b):
     r = math.hypot(a.data, b.data)
@@ -302,6 +359,15 @@ def hypot_fixed(a, b):
     out._backward = _backward
     return out
 """, ("d/da", "does not multiply by the grad")),
+    Wrong("06_autograd_computational_graph", "hypot_fixed", """
+def hypot_fixed(a, b):
+    r = math.hypot(a.data, b.data)
+    out = Value(r, children=(a, b), op="hypot")
+    def _backward(grad):
+        a.grad += a.data / r * grad
+        b.grad += b.data / r * grad
+    return out                                          # the closure never attached
+""", ("no gradient reached a or b", "out._backward = _backward")),
     # --- 07 ---
     Wrong("07_recurrent_networks_bptt", "bptt_step", """
 def bptt_step(dh, dh_next, x, h_prev, h, Wx, Wh):

@@ -211,6 +211,22 @@ def test_plot_images_grid():
     assert sum(bool(ax.images) for ax in fig.axes) == 13
 
 
+def test_plot_images_never_wider_than_a_notebook_page():
+    """A row wider than the page as shown (about 1100 pixels) would be shrunk, titles and
+    all: it wraps into more, even rows instead (20 digits in projector mode: 7, 7, 6)."""
+    images, titles = np.zeros((20, 4, 4)), list(range(20))
+    with matplotlib.rc_context({"figure.dpi": 80}):  # normal mode: 2 rows of 10, as before
+        fig = drawn(plot_images(images, titles=titles))
+        assert fig.axes[0].get_gridspec().get_geometry() == (2, 10)
+    with matplotlib.rc_context({"figure.dpi": 120}):  # projector mode: 10 would be 1440 px
+        fig = drawn(plot_images(images, titles=titles))
+        assert fig.axes[0].get_gridspec().get_geometry() == (3, 7)
+        assert fig.get_figwidth() * fig.dpi <= 1100
+        assert [ax.get_title() for ax in fig.axes[:20]] == [str(k) for k in range(20)]
+        fig = drawn(plot_images(images[:3], ncols=2, size=5.0))  # one a row is the least
+        assert fig.axes[0].get_gridspec().get_geometry() == (3, 1)
+
+
 def test_plot_images_symmetric_and_few():
     weights = np.random.default_rng(0).normal(size=(3, 4, 4))
     fig = drawn(plot_images(weights, symmetric=True))
@@ -527,3 +543,51 @@ def test_draw_network_notes_and_input_names():
         assert label in texts
     with pytest.raises(ValueError, match="one text per unit"):
         draw_network([2, 3, 1], notes=["only one"])
+
+
+# --- draw_graph -----------------------------------------------------------------------------
+
+def neuron_graph():
+    """Notebook 06's neuron as Values (8 levels deep, 4 inputs side by side), after backward."""
+    from backprop_lib import Value
+
+    w1, x1 = Value(0.8, label="w1"), Value(1.5, label="x1")
+    w2, x2 = Value(-0.4, label="w2"), Value(0.5, label="x2")
+    b, y = Value(0.1, label="b"), Value(1.0, label="y")
+    L = 0.5 * ((w1 * x1 + w2 * x2 + b).sigmoid() - y) ** 2
+    L.label = "L"
+    L.backward()
+    return L
+
+
+def test_draw_graph_fits_a_notebook_column_with_14_pt_text_in_projector_mode():
+    """Projector mode: the neuron is drawn left to right in short form (a key says what the
+    lines are), no wider than the column JupyterLab shows unscaled, text 14 pt or more."""
+    from backprop_lib import draw_graph, set_style
+    from backprop_lib.plots import GRAPH_MAX_PX
+    from backprop_lib.style import MIN_SHOWN_PT, shown_points
+
+    try:
+        set_style(projector=True)
+        fig = drawn(draw_graph(neuron_graph(), title="a neuron"))
+        shown_width = fig.get_tightbbox().width * fig.dpi + 0.2 * fig.dpi  # as a notebook saves it
+        texts = [t for t in fig.axes[0].texts if t.get_text()]
+        assert shown_width <= GRAPH_MAX_PX
+        assert min(shown_points(t.get_fontsize(), fig.dpi) for t in texts) >= MIN_SHOWN_PT - 1e-9
+        assert "each box: its name, data and grad" in [t.get_text() for t in texts]
+        assert "w1\n0.8000\n-0.0702" in [t.get_text() for t in texts]
+        width, height = fig.get_size_inches()
+        assert width > height  # left to right: the whole graph on one screen
+    finally:
+        set_style(projector=False)
+
+
+def test_draw_graph_in_normal_mode_writes_data_and_grad_out_and_shows_powers_as_such():
+    from backprop_lib import draw_graph
+
+    fig = drawn(draw_graph(neuron_graph()))
+    texts = [t.get_text() for t in fig.axes[0].texts]
+    assert "w1\ndata 0.8000\ngrad -0.0702" in texts
+    assert "x²" in texts and "σ" in texts and "0.5" in texts
+    assert not any(t.startswith("each box") for t in texts)
+    assert fig.get_size_inches()[0] * fig.dpi <= 1100

@@ -70,6 +70,43 @@ def test_factor_and_sign(capsys):
     assert "sign is flipped" in out and "exactly a factor 4 off" in out and "−4 ×" in out
 
 
+def test_a_factor_is_a_1_over_n_only_when_it_is_the_number_of_samples(capsys):
+    # without n_samples the message asks; with it, it says which
+    out = run(capsys, "ex", returning(4 * E), (), E)
+    assert "if there are 4 samples, a missing 1/n" in out
+    assert "if not, a constant factor left out" in out
+    out = run(capsys, "ex", returning(4 * E), (), E, n_samples=4)
+    assert "a missing 1/n" in out and "n = 4 samples" in out and "if not" not in out
+    out = run(capsys, "ex", returning(E / 3), (), E, n_samples=4)
+    assert "not a 1/n (there are 4 samples, not 3)" in out and "once too often somewhere" in out
+    out = run(capsys, "ex", returning(E / 4), (), E, n_samples=1)
+    assert "not a 1/n (there is 1 sample, not 4)" in out and "derivative" in out
+
+
+@pytest.mark.parametrize("bad", [0, -2, 2.0, "4", True])
+def test_n_samples_must_be_a_count(bad):
+    with pytest.raises(TypeError, match="n_samples must be the number of samples"):
+        check_exercise("ex", returning(E), (), E, n_samples=bad)
+
+
+def test_a_single_number_where_an_array_is_expected(capsys):
+    out = run(capsys, "ex", returning(float(E.sum())), (), E[0])
+    assert "got a single number" in out and "sum(axis=0)" in out and "shape ()" not in out
+
+
+def test_an_error_inside_a_called_function_names_the_learners_line(capsys):
+    def predict(params, X):
+        W1, b1 = params
+        return X @ W1 + b1
+
+    def exercise(params):
+        return predict((params,), E)   # the learner forgot to unpack
+
+    out = run(capsys, "ex", exercise, (E,), E)
+    assert "in your line `return predict((params,), E)" in out
+    assert "inside predict: `W1, b1 = params`" in out
+
+
 def test_missing_half_named_for_two(capsys):
     assert "missing ½" in run(capsys, "ex", returning(2 * E), (), E)
 
@@ -193,6 +230,12 @@ def test_parts_names_the_other_wrong_parts_too(capsys):
     assert out.startswith("❌ ex, db1: the sign is flipped") and "(also wrong: db2)" in out
 
 
+def test_parts_in_the_wrong_order_are_named(capsys):
+    out = run(capsys, "ex", returning((2 * E, E)), (), [E, 2 * E], parts=["dW1", "db1"])
+    assert out.startswith("❌ ex, dW1: this is what db1 should be")
+    assert "`return dW1, db1`" in out
+
+
 def test_parts_right(capsys):
     assert run(capsys, "ex", returning([E, 2 * E]), (), (E, 2 * E), parts=2) == "✅ ex: correct"
 
@@ -237,7 +280,9 @@ def test_judge_returning_a_number_refused():
 
 def test_judge_that_fails_on_the_result(capsys):
     out = run(capsys, "ex", returning("x"), (), judge=lambda r: r + 1)
-    assert out.startswith("❌ ex: your result 'x' could not be checked: TypeError")
+    assert out.startswith("❌ ex: your result (str 'x') could not be checked: TypeError")
+    assert "r + 1" not in out  # the judge's own line is not the learner's: not quoted
+    assert "the kind of result" in out
 
 
 def test_judge_with_parts_refused():

@@ -11,8 +11,9 @@ tools/student_copies.py, without solutions). Open DIR/index.html in a browser.
     nothing is fetched from the network at build or view time (nor is anything else: no
     CDN, no widget scripts);
   - solutions (teacher's edition): collapsed, as in JupyterLab;
-  - a learning-rate slider cannot move on a static page: its cell shows a line saying
-    that the live slider needs JupyterLab, under the static figure the cell before draws.
+  - a slider (lr_slider, param_slider) cannot move on a static page: its cell shows a line
+    saying that the live slider needs JupyterLab, under the static figure the cell before
+    draws.
 """
 
 from __future__ import annotations
@@ -30,8 +31,10 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tools"))
 from student_copies import write_student_copies  # noqa: E402
 
-SLIDER_CALL = re.compile(r"^(?!\s*(?:(?:from|import|def)\b|#)).*\blr_slider\(", re.MULTILINE)
+SLIDER_CALL = re.compile(r"^(?!\s*(?:(?:from|import|def)\b|#)).*\b(?:lr|param)_slider\(",
+                         re.MULTILINE)
 SLIDER_LR = re.compile(r"\blr_slider\([^)]*?\blr\s*=\s*([-+.\deE]+)")
+SLIDER_PARAM = re.compile(r"\bparam_slider\(\s*\w+\s*,\s*[\"']([^\"']{1,30})[\"']")  # its name
 WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
 SLIDER_NOTE_CLASS = "backprop-slider-note"
 # the one combined configuration jupyter-server-mathjax ships; it has the STIX-Web fonts only
@@ -46,13 +49,19 @@ MATHJAX_SETTINGS = {
 TEACHERS_ONLY = ("instructor",)  # docs/ pages left out of the student edition
 
 
-def slider_note(lr: str | None) -> str:
-    """The line a static page shows instead of a learning-rate slider."""
-    at = f" (learning rate {lr})" if lr else ""
+def slider_note(lr: str | None, name: str | None = None) -> str:
+    """The line a static page shows instead of a slider: a learning-rate slider, or, with
+    name, a param_slider on that number (the figure above need not be at its start value,
+    so none is named)."""
+    if name is None:
+        what, does, at = ("learning-rate slider", "retrain and redraw",
+                          f" (learning rate {lr})" if lr else "")
+    else:
+        what, does, at = f"slider on the {name}", "redraw for another value", ""
     return (f'<p class="{SLIDER_NOTE_CLASS}">🎚️ <strong>Live slider:</strong> the '
-            f"learning-rate slider of this cell needs JupyterLab: open the notebook there, "
-            f"run it and move the slider to retrain and redraw. The figure above is its "
-            f"static version{html.escape(at)}.</p>")
+            f"{html.escape(what)} of this cell needs JupyterLab: open the notebook there, "
+            f"run it and move the slider to {does}. The figure above is a static "
+            f"version{html.escape(at)}.</p>")
 
 
 def for_the_book(nb, student: bool) -> None:
@@ -62,9 +71,11 @@ def for_the_book(nb, student: bool) -> None:
         if cell.cell_type != "code":
             continue
         if SLIDER_CALL.search(cell.source):
-            found = SLIDER_LR.search(cell.source)
+            found, param = SLIDER_LR.search(cell.source), SLIDER_PARAM.search(cell.source)
+            note = (slider_note(None, param.group(1)) if param and not found
+                    else slider_note(found.group(1) if found else None))
             cell.outputs = [nbformat.v4.new_output(
-                "display_data", {"text/html": slider_note(found.group(1) if found else None),
+                "display_data", {"text/html": note,
                                  "text/plain": "(the live slider needs JupyterLab)"})]
         else:
             cell.outputs = [out for out in cell.get("outputs", [])

@@ -23,20 +23,32 @@ WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
 # (two lines of at most 88 characters, like every printed line: CONTRIBUTING.md)
 WIDGET_PLACEHOLDER = ("[A live learning-rate slider appears here when you run this cell in "
                       "JupyterLab:\n move it and the network retrains and redraws.]")
+PARAM_PLACEHOLDER = ("[A live slider ({name}) appears here when you run this cell in "
+                     "JupyterLab:\n move it and the figure is drawn again for that value.]")
+PARAM_NAME = re.compile(r"\bparam_slider\(\s*\w+\s*,\s*[\"']([^\"']{1,30})[\"']")
+
+
+def placeholder(source: str) -> str | None:
+    """The line that stands for a saved slider, or None for a widget that is no slider."""
+    if "lr_slider(" in source:
+        return WIDGET_PLACEHOLDER
+    found = PARAM_NAME.search(source)
+    return PARAM_PLACEHOLDER.format(name=found.group(1)) if found else None
 
 
 def replace_widget_views(cell) -> None:
     """Swap saved widget views (dead without their state) for what a reader can use.
 
-    A learning-rate slider becomes a line that says to run the cell; any other widget
-    (a progress bar, say) is dropped.
+    A slider (lr_slider or param_slider) becomes a line that says to run the cell; any
+    other widget (a progress bar, say) is dropped.
     """
     outputs = []
     for output in cell.get("outputs", []):
         if WIDGET_VIEW in output.get("data", {}):
-            if "lr_slider" not in cell.source:
+            line = placeholder(cell.source)
+            if line is None:
                 continue
-            output["data"] = {"text/plain": WIDGET_PLACEHOLDER}
+            output["data"] = {"text/plain": line}
         outputs.append(output)
     cell["outputs"] = outputs
 
