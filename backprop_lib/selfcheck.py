@@ -21,7 +21,7 @@ from fractions import Fraction
 
 import numpy as np
 
-WIDTH = 86  # printed lines stay within 88 characters (the ✅/❌ sign is drawn 2 wide)
+WIDTH = 78  # printed lines stay within 80 characters (the ✅/❌ sign is drawn 2 wide)
 INDENT = "   "
 MAX_FACTOR = 10_000  # the largest n of "a factor n off" recognised in an array
 SMALL_FACTORS = (2, 3, 4)  # for a single number only these (any ratio is "a factor" there)

@@ -10,7 +10,8 @@ For every page of the built site (file:// URLs, as a reader opens index.html):
     figures as the notebook has;
   - every link inside the site resolves (the file exists, and so does the #anchor), and
     each notebook's "next" link leads to the next notebook;
-  - each learning-rate slider cell shows the line that the live slider needs JupyterLab;
+  - each slider cell shows the line that the live slider needs JupyterLab;
+  - one search field per page (not a second one in a header bar);
   - the student edition shows no solution.
 A screenshot of each notebook's page at 1280 x 720 goes to tests/screenshots/book-*.png.
 It needs Chromium and Playwright, like tests/test_browser.py (skipped without them unless
@@ -168,6 +169,9 @@ def test_every_page_reads_offline(site, chromium):
                          if not img["loaded"]]
             problems += [f"{name}: broken link {link}" for link in broken_links(site_dir, path)]
             problems += [f"{name}: a request left the machine: {url}" for url in set(left)]
+            searches = page.locator(".search-button-field:visible").count()
+            if searches > 1:  # (the theme's header bar once added a second one)
+                problems.append(f"{name}: {searches} search fields on one page")
             notebook = staged / f"{path.stem}.ipynb"
             if path.parent.name == "notebooks" and notebook.exists():
                 problems += check_notebook_page(page, edition, notebook, order, images, text)

@@ -266,6 +266,16 @@ def l2_gradients(net, X, Y, lam):
     dW, _ = net.backward(X, Y)
     return [dW_l + lam / 2 * W_l for dW_l, W_l in zip(dW, net.W)]   # lam/2: the 2 forgotten
 """, ("dL_lam/dW1", "half what it should be")),
+    Wrong("05_mnist", "top_k_accuracy", """
+def top_k_accuracy(P, y, k):
+    from sklearn.metrics import top_k_accuracy_score
+    return top_k_accuracy_score(y, P, k=k)           # the check's own referee
+""", ("you called scikit-learn's top_k_accuracy_score", "write it yourself with numpy")),
+    Wrong("05_mnist", "top_k_accuracy", """
+def top_k_accuracy(P, y, k):
+    top_k = np.argsort(P, axis=1)[:, :k]            # the k LEAST probable
+    return np.mean(np.any(top_k == y[:, None], axis=1))
+""", ("k = 1", "the k LEAST probable classes")),
     # --- 06 ---
     Wrong("06_autograd_computational_graph", "softplus", """
 def softplus(x):
@@ -326,6 +336,15 @@ def softplus(x):
     result = max(x.data, 0.0) + math.log1p(math.exp(-abs(x.data)))
     out = Value(result, children=(x,), op="softplus")
     def _backward(grad):
+        x.grad += grad / (1 + math.exp(-x.data))        # overflows for very negative x
+    out._backward = _backward
+    return out
+""", ("at x = -800", "backward closure overflowed", "math.exp(800)")),
+    Wrong("06_autograd_computational_graph", "softplus", """
+def softplus(x):
+    result = max(x.data, 0.0) + math.log1p(math.exp(-abs(x.data)))
+    out = Value(result, children=(x,), op="softplus")
+    def _backward(grad):
         x.grad += (1 - math.exp(-result)) * grad
     return out                                          # the closure never attached
 """, ("just the 1 from the `+ x`", "out._backward = _backward")),
@@ -369,41 +388,89 @@ def hypot_fixed(a, b):
     return out                                          # the closure never attached
 """, ("no gradient reached a or b", "out._backward = _backward")),
     # --- 07 ---
-    Wrong("07_recurrent_networks_bptt", "bptt_step", """
-def bptt_step(dh, dh_next, x, h_prev, h, Wx, Wh):
-    delta = dh + dh_next                  # the tanh factor (1 - h**2) forgotten
+    Wrong("07_recurrent_networks_bptt", "leaky_step", """
+def leaky_step(dh, dh_next, x, h_prev, z, h, Wx, Wh, alpha):
+    delta = (dh + dh_next) * (1 - h ** 2)     # section 2's step, copied
     return delta @ Wx.T, delta @ Wh.T, x.T @ delta, h_prev.T @ delta, delta.sum(axis=0)
-""", ("dx", "the tanh factor is missing", "1 - h**2")),
-    Wrong("07_recurrent_networks_bptt", "bptt_step", """
-def bptt_step(dh, dh_next, x, h_prev, h, Wx, Wh):
-    delta = (dh + dh_next) * (1 - h ** 2)
-    return delta @ Wx.T, delta @ Wh.T, x.T @ delta, h.T @ delta, delta.sum(axis=0)  # h
-""", ("dWh", "computed with h, this step's output", "takes h_prev")),
-    Wrong("07_recurrent_networks_bptt", "bptt_step", """
-def bptt_step(dh, dh_next, x, h_prev, h, Wx, Wh):
-    delta = (dh + dh_next) * (1 - h ** 2)
-    return delta @ Wx.T, delta @ Wh, x.T @ delta, h_prev.T @ delta, delta.sum(axis=0)  # Wh
-""", ("dh_prev", "through Wh instead of Wh.T")),
-    Wrong("07_recurrent_networks_bptt", "bptt_step", """
-def bptt_step(dh, dh_next, x, h_prev, h, Wx, Wh):
-    delta = dh * (1 - h ** 2)             # the gradient from step t + 1 not added
-    return delta @ Wx.T, delta @ Wh.T, x.T @ delta, h_prev.T @ delta, delta.sum(axis=0)
+""", ("dx", "section 2's tanh step unchanged", "derive the leaky one")),
+    Wrong("07_recurrent_networks_bptt", "leaky_step", """
+def leaky_step(dh, dh_next, x, h_prev, z, h, Wx, Wh, alpha):
+    g = dh + dh_next
+    delta = g * alpha * (1 - h ** 2)          # tanh's slope taken at h, not at z
+    return delta @ Wx.T, (1 - alpha) * g + delta @ Wh.T, x.T @ delta, h_prev.T @ delta, \
+        delta.sum(axis=0)
+""", ("dx", "your slope is 1 - h**2", "a leaky h_t is not tanh(z_t)")),
+    Wrong("07_recurrent_networks_bptt", "leaky_step", """
+def leaky_step(dh, dh_next, x, h_prev, z, h, Wx, Wh, alpha):
+    g = dh + dh_next
+    delta = g * (1 - np.tanh(z) ** 2)         # alpha forgotten
+    return delta @ Wx.T, (1 - alpha) * g + delta @ Wh.T, x.T @ delta, h_prev.T @ delta, \
+        delta.sum(axis=0)
+""", ("dx", "alpha is missing from delta")),
+    Wrong("07_recurrent_networks_bptt", "leaky_step", """
+def leaky_step(dh, dh_next, x, h_prev, z, h, Wx, Wh, alpha):
+    g = dh                                    # the gradient from step t + 1 not added
+    delta = g * alpha * (1 - np.tanh(z) ** 2)
+    return delta @ Wx.T, (1 - alpha) * g + delta @ Wh.T, x.T @ delta, h_prev.T @ delta, \
+        delta.sum(axis=0)
 """, ("dx", "dh_next is missing", "plus what step t + 1 passed back")),
-    Wrong("07_recurrent_networks_bptt", "bptt_step", """
-def bptt_step(dh, dh_next, x, h_prev, h, Wx, Wh):
-    delta = dh * (1 - h ** 2) + dh_next   # added after the slope
+    Wrong("07_recurrent_networks_bptt", "leaky_step", """
+def leaky_step(dh, dh_next, x, h_prev, z, h, Wx, Wh, alpha):
+    delta = (dh + dh_next) * alpha * (1 - np.tanh(z) ** 2)
     return delta @ Wx.T, delta @ Wh.T, x.T @ delta, h_prev.T @ delta, delta.sum(axis=0)
-""", ("dx", "added after the tanh factor", "add the two first")),
-    Wrong("07_recurrent_networks_bptt", "bptt_step", """
-def bptt_step(dh, dh_next, x, h_prev, h, Wx, Wh):
-    delta = (dh + dh_next) * (1 - h ** 2)
-    return delta @ Wx.T, delta @ Wh.T, x.T @ delta, delta.T @ h_prev, delta.sum(axis=0)
+""", ("dh_prev", "misses the leak", "two ways")),
+    Wrong("07_recurrent_networks_bptt", "leaky_step", """
+def leaky_step(dh, dh_next, x, h_prev, z, h, Wx, Wh, alpha):
+    g = dh + dh_next
+    delta = g * alpha * (1 - np.tanh(z) ** 2)
+    return delta @ Wx.T, (1 - alpha) * g + delta @ Wh, x.T @ delta, h_prev.T @ delta, \
+        delta.sum(axis=0)                     # Wh, not Wh.T
+""", ("dh_prev", "through Wh instead of Wh.T")),
+    Wrong("07_recurrent_networks_bptt", "leaky_step", """
+def leaky_step(dh, dh_next, x, h_prev, z, h, Wx, Wh, alpha):
+    g = dh + dh_next
+    delta = g * alpha * (1 - np.tanh(z) ** 2)
+    return delta @ Wx.T, (1 - alpha) * g + delta @ Wh.T, x.T @ delta, h.T @ delta, \
+        delta.sum(axis=0)                     # h, not h_prev
+""", ("dWh", "computed with h, this step's output")),
+    Wrong("07_recurrent_networks_bptt", "leaky_step", """
+def leaky_step(dh, dh_next, x, h_prev, z, h, Wx, Wh, alpha):
+    g = dh + dh_next
+    delta = g * alpha * (1 - np.tanh(z) ** 2)
+    return delta @ Wx.T, (1 - alpha) * g + delta @ Wh.T, x.T @ delta, delta.T @ h_prev, \
+        delta.sum(axis=0)                     # dWh transposed
 """, ("dWh", "transposed")),
-    Wrong("07_recurrent_networks_bptt", "bptt_step", """
-def bptt_step(dh, dh_next, x, h_prev, h, Wx, Wh):
-    delta = (dh + dh_next) * (1 - h ** 2)
-    return delta @ Wx.T, delta @ Wh.T, x.T @ delta, h_prev.T @ delta, delta.mean(axis=0)
+    Wrong("07_recurrent_networks_bptt", "leaky_step", """
+def leaky_step(dh, dh_next, x, h_prev, z, h, Wx, Wh, alpha):
+    g = dh + dh_next
+    delta = g * alpha * (1 - np.tanh(z) ** 2)
+    return delta @ Wx.T, (1 - alpha) * g + delta @ Wh.T, x.T @ delta, h_prev.T @ delta, \
+        delta.sum(axis=1)                     # over the hidden units
+""", ("db", "adds delta over the hidden units", "over the sequences")),
+    Wrong("07_recurrent_networks_bptt", "leaky_step", """
+def leaky_step(dh, dh_next, x, h_prev, z, h, Wx, Wh, alpha):
+    g = dh + dh_next
+    delta = g * alpha * (1 - np.tanh(z) ** 2)
+    return delta @ Wx.T, (1 - alpha) * g + delta @ Wh.T, x.T @ delta, h_prev.T @ delta, \
+        delta.mean(axis=0)                    # a mean
 """, ("db", "exactly a factor 1/3 off", "a mean where a sum is wanted")),
+    Wrong("07_recurrent_networks_bptt", "leaky_step", """
+def leaky_step(dh, dh_next, x, h_prev, z, h, Wx, Wh, alpha):
+    g = dh + dh_next
+    delta = -g * alpha * (1 - np.tanh(z) ** 2)   # the sign flipped
+    return delta @ Wx.T, (1 - alpha) * g + delta @ Wh.T, x.T @ delta, h_prev.T @ delta, \
+        delta.sum(axis=0)
+""", ("dx", "the sign is flipped")),
+    Wrong("07_recurrent_networks_bptt", "clip_global", """
+def clip_global(grads, max_norm):
+    return clip_by_global_norm(grads, max_norm)      # the library, imported above
+""", ("you called backprop_lib's clip_by_global_norm", "write it yourself")),
+    Wrong("07_recurrent_networks_bptt", "clip_global", """
+def clip_global(grads, max_norm):
+    norm = np.sqrt(sum(np.sum(g ** 2) for g in grads))
+    factor = max_norm / norm if norm > max_norm else 1.0
+    return [g * factor for g in grads]               # norm not returned
+""", ("return two results", "return clipped, norm")),
     Wrong("07_recurrent_networks_bptt", "clip_global", """
 def clip_global(grads, max_norm):
     norm = np.sqrt(sum(np.sum(g ** 2) for g in grads))

@@ -395,7 +395,7 @@ def test_every_printed_line_fits_a_projector(capsys):
     check_exercise(long_name, lambda: 1 / 0, (), E)
     check_exercise(long_name, returning(E), (), E + 1, mistakes={"word " * 40: E})
     for line in capsys.readouterr().out.splitlines():
-        assert len(line) <= 88, line
+        assert len(line) <= 80, line
 
 
 def test_no_runtime_warning_on_strange_results(capsys):

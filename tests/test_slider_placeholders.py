@@ -37,7 +37,7 @@ def test_a_param_slider_becomes_a_line_naming_its_number():
     replace_widget_views(cell)
     text = cell.outputs[0]["data"]["text/plain"]
     assert "spectral radius" in text and "learning-rate" not in text
-    assert all(len(line) <= 88 for line in text.splitlines())
+    assert all(len(line) <= 80 for line in text.splitlines())
 
 
 def test_another_widget_is_dropped():

@@ -129,7 +129,10 @@ def sphinx_config(student: bool) -> dict:
         "author": "the backprop-notebooks authors",
         "extensions": ["myst_nb"],
         "html_theme": "sphinx_book_theme",
-        "html_theme_options": {"show_navbar_depth": 1, "show_toc_level": 2},
+        # sphinx-book-theme 1.4 with pydata-sphinx-theme 0.20 adds a header bar holding only a
+        # second search field (the sidebar has one): no persistent search in that bar
+        "html_theme_options": {"show_navbar_depth": 1, "show_toc_level": 2,
+                               "navbar_persistent": []},
         "nb_execution_mode": "off",  # the notebooks are saved executed: show them as saved
         "nb_ipywidgets_js": {},  # no widget scripts from a CDN (there is no widget state)
         "myst_enable_extensions": ["dollarmath", "amsmath"],

@@ -20,11 +20,11 @@ from nbclient import NotebookClient
 
 MACHINE_PATH = re.compile(r"(/root/|/tmp/|/home/[a-z]|/Users/[A-Za-z]|/work/)")
 WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
-# (two lines of at most 88 characters, like every printed line: CONTRIBUTING.md)
-WIDGET_PLACEHOLDER = ("[A live learning-rate slider appears here when you run this cell in "
-                      "JupyterLab:\n move it and the network retrains and redraws.]")
-PARAM_PLACEHOLDER = ("[A live slider ({name}) appears here when you run this cell in "
-                     "JupyterLab:\n move it and the figure is drawn again for that value.]")
+# (lines of at most 80 characters, like every printed line: CONTRIBUTING.md)
+WIDGET_PLACEHOLDER = ("[A live learning-rate slider appears here when you run this cell in\n"
+                      " JupyterLab: move it and the network retrains and redraws.]")
+PARAM_PLACEHOLDER = ("[A live slider ({name}) appears here when you run this cell in\n"
+                     " JupyterLab: move it and the figure is drawn again for that value.]")
 PARAM_NAME = re.compile(r"\bparam_slider\(\s*\w+\s*,\s*[\"']([^\"']{1,30})[\"']")
 
 
