@@ -60,7 +60,7 @@ from .plots import (
 )
 from .rnn import RNN, clip_by_global_norm, rnn_backward, rnn_forward, spectral_radius
 from .selfcheck import check, check_exercise
-from .style import set_style
+from .style import fits_page, set_style
 from .widgets import lr_slider, param_slider
 
 __version__ = "0.1.0"

@@ -15,7 +15,7 @@ from matplotlib.text import OffsetFrom
 from matplotlib.ticker import MaxNLocator
 
 from .checks import as_matrix
-from .style import text_size
+from .style import PAGE_WIDTH_PX, fits_page, text_size
 
 
 def _axes(ax, figsize=(6, 4)):
@@ -395,9 +395,6 @@ def _write_notes(ax, pos, notes, color: str) -> None:
                     va="bottom" if above else "top", color=color, fontsize=text_size(1))
 
 
-_PAGE_WIDTH_PX = 1100  # JupyterLab's output column in a 1280-pixel window (a projector's)
-
-
 def plot_images(images, titles=None, *, ncols: int = 10, cmap: str = "gray_r",
                 size: float = 1.2, symmetric: bool = False):
     """A grid of small images (n, h, w), e.g. digits or a hidden unit's input weights.
@@ -412,7 +409,7 @@ def plot_images(images, titles=None, *, ncols: int = 10, cmap: str = "gray_r",
     ncols, size = _whole(ncols, "ncols", 1, None, 10), _real(size, "size", 1.2)
     n = len(images)
     ncols = min(ncols, n)
-    fit = max(1, int(_PAGE_WIDTH_PX / (size * plt.rcParams["figure.dpi"])))
+    fit = max(1, int(PAGE_WIDTH_PX / (size * plt.rcParams["figure.dpi"])))
     if ncols > fit:  # rows as even as fit allows: 20 in rows of at most 7 -> 7, 7, 6
         ncols = int(np.ceil(n / np.ceil(n / fit)))
     nrows = int(np.ceil(n / ncols))
@@ -513,8 +510,8 @@ def draw_graph(root, ax=None, *, precision: int = 4, title: str | None = None,
     with its number only.
 
     direction: "LR" (inputs left, result right), "TB" (inputs at the top) or "auto". The
-    figure is sized to what it holds and kept within a notebook's column (GRAPH_MAX_PX
-    pixels as shown), so that JupyterLab never shrinks it and its text: "auto" takes the
+    figure is sized to what it holds and kept within a notebook's column (fits_page), so
+    that JupyterLab never shrinks it and its text: "auto" takes the
     first drawing that fits, in this order: LR with the words "data" and "grad" written
     out; LR in short form (name, data and grad on three lines, a key line above the graph
     says so); TB in short form. Within each, the text goes from text_size(1.1) down to
@@ -544,7 +541,7 @@ def draw_graph(root, ax=None, *, precision: int = 4, title: str | None = None,
     for d, short, scale in tries:
         layout = _graph_pixels(levels, texts[short], ops, base[short], op_sizes, scale, d,
                                text_size(scale) * dpi / 72)
-        if layout["width"] + 0.2 * dpi <= GRAPH_MAX_PX:  # and the notebook's 0.1-inch margins
+        if fits_page(layout["width"] / dpi + 0.2, dpi):  # and the notebook's 0.1-inch margins
             break
     pos, op_at, (x0, x1, y0, y1) = layout["pos"], layout["op_at"], layout["limits"]
     size = text_size(scale)
@@ -601,7 +598,6 @@ def draw_graph(root, ax=None, *, precision: int = 4, title: str | None = None,
     return fig
 
 
-GRAPH_MAX_PX = 1100  # JupyterLab's output column in a 1280-pixel window, file browser closed
 _GRAPH_SCALES = (1.1, 1.0, 0.9, 0.8)  # text_size factors draw_graph tries, largest first
 _OP_SIGNS = {"sigmoid": "σ", "*": "×", "/": "÷", "-": "−", "neg": "−x"}
 _SUPERSCRIPTS = str.maketrans("0123456789-", "⁰¹²³⁴⁵⁶⁷⁸⁹⁻")

@@ -53,7 +53,8 @@ def check_exercise(name: str, fn: Callable, args: tuple, expected=None, *,
                    parts: int | Sequence[str] | None = None,
                    judge: Callable[[object], str | bool | None] | None = None,
                    mistakes: Mapping[str, object] | None = None,
-                   n_samples: int | None = None, **tolerances) -> None:
+                   n_samples: int | None = None, forbidden: Sequence[Callable] = (),
+                   **tolerances) -> None:
     """Call fn(*args) and check the result; a NotImplementedError means 'not attempted yet'.
 
     fn gets copies of args (a tuple: ``(x,)`` for one argument), so an answer that changes
@@ -68,13 +69,20 @@ def check_exercise(name: str, fn: Callable, args: tuple, expected=None, *,
     parts=, a list with one entry per part, None where that part is right); a result
     that matches one gets its description. n_samples, the number of samples in the
     exercise's data, lets a result off by a factor k say whether that is a missing 1/n
-    (k = n) or another constant; without it the message asks. rtol and atol are the
-    tolerances.
+    (k = n) or another constant; without it the message asks. forbidden lists functions
+    the answer must not call (the check's own referee, e.g. clip_by_global_norm): an
+    answer that calls one, directly or in a function it wraps, gets ❌ without being run.
+    rtol and atol are the tolerances.
     """
     global _last_passed
     _last_passed = False
     names, mistakes = _valid_setup(fn, args, expected, parts, judge, mistakes, tolerances)
     n_samples = _valid_n(n_samples)
+    called = _calls(fn, _valid_forbidden(forbidden))
+    if called:
+        _say(f"❌ {name}: your function calls {called}, the function this check compares "
+             f"your answer with: write it yourself (that is the exercise)")
+        return
     given = copy.deepcopy(args)
     try:
         got = fn(*given)
@@ -153,6 +161,51 @@ def _valid_n(n_samples) -> int | None:
         raise TypeError(f"n_samples must be the number of samples, a whole number 1 or more, "
                         f"got {type(n_samples).__name__} {n_samples!r:.40}")
     return int(n_samples)
+
+
+def _valid_forbidden(forbidden) -> tuple:
+    """forbidden as a tuple of functions; anything else is refused."""
+    if callable(forbidden) or isinstance(forbidden, (str, bytes)) or \
+            not isinstance(forbidden, Sequence) or not all(map(callable, forbidden)):
+        raise TypeError(f"forbidden must be a list or tuple of functions, e.g. "
+                        f"forbidden=(clip_by_global_norm,); got {forbidden!r:.60}")
+    return tuple(forbidden)
+
+
+def _calls(fn, forbidden: tuple) -> str | None:
+    """The name of a function of `forbidden` that fn uses, else None: looked for in fn's
+    code and the functions defined inside it, by name (an import inside fn too) or by what
+    the name means in fn's module, and in the functions fn wraps (a check's wrapper)."""
+    names = {f.__name__: f for f in forbidden if hasattr(f, "__name__")}
+    seen, todo = set(), [fn]
+    while forbidden and todo:
+        f = todo.pop()
+        code = getattr(f, "__code__", None)
+        if code is None or id(f) in seen:
+            continue
+        seen.add(id(f))
+        wrapped = [g for g in map(_cell, getattr(f, "__closure__", None) or ()) if callable(g)]
+        for g in wrapped:
+            if any(g is h for h in forbidden):
+                return getattr(g, "__name__", "a forbidden function")
+        todo += wrapped
+        module = getattr(f, "__globals__", {})
+        codes = [code]
+        while codes:
+            c = codes.pop()
+            for name in (*c.co_names, *c.co_freevars):
+                if name in names or any(module.get(name) is g for g in forbidden):
+                    return name if name in names else getattr(module[name], "__name__", name)
+            codes += [k for k in c.co_consts if hasattr(k, "co_names")]
+    return None
+
+
+def _cell(cell):
+    """A closure cell's content, or None for a cell not yet filled."""
+    try:
+        return cell.cell_contents
+    except ValueError:
+        return None
 
 
 def _valid_expected(expected) -> None:

@@ -24,6 +24,9 @@ PROJECTOR_DPI = 120  # 1.5 times as large on screen as normal mode
 MIN_SHOWN_PT = 14  # the smallest text projector mode shows, in points at the size shown
 SMALLEST_TEXT = 0.8  # the smallest text_size() factor backprop_lib's plots use
 CSS_DPI = 96  # pixels per inch, as browsers count them
+# JupyterLab's output column in a 1280-pixel window (a projector's), file browser closed: a
+# wider figure is shrunk to fit, its text with it
+PAGE_WIDTH_PX = 1100
 
 # Projector mode's settings; normal mode puts every one of these keys back to its default.
 PROJECTOR_RC = {
@@ -83,6 +86,14 @@ def shown_points(font_size: float, dpi: float | None = None) -> float:
     points in a figure of the given dpi (default: rcParams["figure.dpi"])."""
     dpi = mpl.rcParams["figure.dpi"] if dpi is None else dpi
     return font_size * dpi / CSS_DPI
+
+
+def fits_page(width_inches: float, dpi: float | None = None) -> bool:
+    """True if a figure this many inches wide is shown whole in a notebook's column (at
+    dpi, default rcParams["figure.dpi"]), False if JupyterLab would shrink it and its text:
+    a figure that does not fit is better laid out another way (stacked, in more rows)."""
+    dpi = mpl.rcParams["figure.dpi"] if dpi is None else dpi
+    return width_inches * dpi <= PAGE_WIDTH_PX
 
 
 def _set_figure_format(name: str) -> bool:

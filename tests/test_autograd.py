@@ -12,6 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from backprop_lib import Network, Value, draw_graph, relative_error
+from backprop_lib.style import PAGE_WIDTH_PX
 
 H = 1e-6
 
@@ -323,7 +324,7 @@ def test_draw_graph_turns_a_wide_graph_top_to_bottom_in_projector_mode():
         set_style(projector=True)
         fig = draw_graph(L)
         width, height = fig.get_size_inches()
-        assert height > width and width * plt.rcParams["figure.dpi"] * 0.8 <= 1100
+        assert height > width and width * plt.rcParams["figure.dpi"] * 0.8 <= PAGE_WIDTH_PX
     finally:
         set_style(projector=False)
         plt.close("all")

@@ -270,7 +270,7 @@ def l2_gradients(net, X, Y, lam):
 def top_k_accuracy(P, y, k):
     from sklearn.metrics import top_k_accuracy_score
     return top_k_accuracy_score(y, P, k=k)           # the check's own referee
-""", ("you called scikit-learn's top_k_accuracy_score", "write it yourself with numpy")),
+""", ("your function calls top_k_accuracy_score", "write it yourself")),
     Wrong("05_mnist", "top_k_accuracy", """
 def top_k_accuracy(P, y, k):
     top_k = np.argsort(P, axis=1)[:, :k]            # the k LEAST probable
@@ -464,7 +464,7 @@ def leaky_step(dh, dh_next, x, h_prev, z, h, Wx, Wh, alpha):
     Wrong("07_recurrent_networks_bptt", "clip_global", """
 def clip_global(grads, max_norm):
     return clip_by_global_norm(grads, max_norm)      # the library, imported above
-""", ("you called backprop_lib's clip_by_global_norm", "write it yourself")),
+""", ("your function calls clip_by_global_norm", "write it yourself")),
     Wrong("07_recurrent_networks_bptt", "clip_global", """
 def clip_global(grads, max_norm):
     norm = np.sqrt(sum(np.sum(g ** 2) for g in grads))

@@ -35,6 +35,7 @@ from backprop_lib import (  # noqa: E402
     plot_images,
 )
 from backprop_lib.selfcheck import passed  # noqa: E402
+from backprop_lib.style import PAGE_WIDTH_PX  # noqa: E402
 
 X4 = np.array([[0.0, 0.0], [0.0, 1.0], [1.0, 0.0], [1.0, 1.0]])
 LABELS4 = np.array([0, 1, 1, 1])
@@ -221,7 +222,7 @@ def test_plot_images_never_wider_than_a_notebook_page():
     with matplotlib.rc_context({"figure.dpi": 120}):  # projector mode: 10 would be 1440 px
         fig = drawn(plot_images(images, titles=titles))
         assert fig.axes[0].get_gridspec().get_geometry() == (3, 7)
-        assert fig.get_figwidth() * fig.dpi <= 1100
+        assert fig.get_figwidth() * fig.dpi <= PAGE_WIDTH_PX
         assert [ax.get_title() for ax in fig.axes[:20]] == [str(k) for k in range(20)]
         fig = drawn(plot_images(images[:3], ncols=2, size=5.0))  # one a row is the least
         assert fig.axes[0].get_gridspec().get_geometry() == (3, 1)
@@ -564,7 +565,6 @@ def test_draw_graph_fits_a_notebook_column_with_14_pt_text_in_projector_mode():
     """Projector mode: the neuron is drawn left to right in short form (a key says what the
     lines are), no wider than the column JupyterLab shows unscaled, text 14 pt or more."""
     from backprop_lib import draw_graph, set_style
-    from backprop_lib.plots import GRAPH_MAX_PX
     from backprop_lib.style import MIN_SHOWN_PT, shown_points
 
     try:
@@ -572,7 +572,7 @@ def test_draw_graph_fits_a_notebook_column_with_14_pt_text_in_projector_mode():
         fig = drawn(draw_graph(neuron_graph(), title="a neuron"))
         shown_width = fig.get_tightbbox().width * fig.dpi + 0.2 * fig.dpi  # as a notebook saves it
         texts = [t for t in fig.axes[0].texts if t.get_text()]
-        assert shown_width <= GRAPH_MAX_PX
+        assert shown_width <= PAGE_WIDTH_PX
         assert min(shown_points(t.get_fontsize(), fig.dpi) for t in texts) >= MIN_SHOWN_PT - 1e-9
         assert "each box: its name, data and grad" in [t.get_text() for t in texts]
         assert "w1\n0.8000\n-0.0702" in [t.get_text() for t in texts]
@@ -590,4 +590,4 @@ def test_draw_graph_in_normal_mode_writes_data_and_grad_out_and_shows_powers_as_
     assert "w1\ndata 0.8000\ngrad -0.0702" in texts
     assert "x²" in texts and "σ" in texts and "0.5" in texts
     assert not any(t.startswith("each box") for t in texts)
-    assert fig.get_size_inches()[0] * fig.dpi <= 1100
+    assert fig.get_size_inches()[0] * fig.dpi <= PAGE_WIDTH_PX

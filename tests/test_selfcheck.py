@@ -403,3 +403,51 @@ def test_no_runtime_warning_on_strange_results(capsys):
     for got in [np.array([1e308, -np.inf]), np.array([1 + 1j, 2]), np.array([np.inf, 1.0])]:
         check_exercise("ex", returning(got), (), np.array([1.0, 2.0]))
     assert re.findall("❌", capsys.readouterr().out) == ["❌"] * 3
+
+
+# --- forbidden: the check's own referee ----------------------------------------------
+
+def referee(x):
+    return 2 * x
+
+
+def test_an_answer_that_calls_the_referee_is_refused(capsys):
+    def direct(x):
+        return referee(x)
+
+    def nested(x):
+        def inner(y):
+            return referee(y)
+        return inner(x)
+
+    def imported(x):
+        from tests.test_selfcheck import referee as r
+        return r(x)
+
+    alias = referee
+
+    def renamed(x):
+        return alias(x)
+
+    def wrapper(fn):  # a check that calls the learner's function for several inputs
+        return lambda x: [fn(x), fn(2 * x)]
+
+    for answer in (direct, nested, imported, renamed):
+        out = run(capsys, "ex", answer, (E,), 2 * E, forbidden=(referee,))
+        assert out.startswith("❌ ex: your function calls referee"), (answer, out)
+        assert not passed()
+    out = run(capsys, "ex", wrapper(direct), (E,), judge=lambda r: None, forbidden=(referee,))
+    assert out.startswith("❌ ex: your function calls referee") and not passed()
+
+
+def test_an_answer_of_its_own_passes_with_forbidden(capsys):
+    def own(x):
+        return x + x
+
+    assert run(capsys, "ex", own, (E,), 2 * E, forbidden=(referee,)) == "✅ ex: correct"
+
+
+@pytest.mark.parametrize("bad", [referee, "referee", (referee, 3)])
+def test_forbidden_must_be_a_list_of_functions(bad):
+    with pytest.raises(TypeError, match="forbidden must be a list or tuple of functions"):
+        check_exercise("ex", returning(E), (), E, forbidden=bad)

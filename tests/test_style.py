@@ -120,3 +120,13 @@ def test_without_the_variable_it_is_normal_mode(monkeypatch):
 def test_a_wrong_argument_says_what_is_expected():
     with pytest.raises(TypeError, match="True, False or None"):
         set_style(projector="yes")
+
+
+def test_fits_page_says_whether_a_figure_is_shown_whole():
+    from backprop_lib import fits_page
+    from backprop_lib.style import PAGE_WIDTH_PX
+
+    assert fits_page(PAGE_WIDTH_PX / 80, dpi=80)
+    assert not fits_page(PAGE_WIDTH_PX / 80 + 0.01, dpi=80)
+    with mpl.rc_context({"figure.dpi": 120}):  # projector mode's dpi
+        assert fits_page(9) and not fits_page(12)
