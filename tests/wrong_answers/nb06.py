@@ -1,0 +1,116 @@
+"""Realistic wrong answers to notebook 06's exercises, each with the words its ❌ must say."""
+
+from wrong_answers import Wrong
+
+ROWS = [
+    Wrong("06_autograd_computational_graph", "softplus", """
+def softplus(x):
+    result = max(x.data, 0.0) + math.log1p(math.exp(-abs(x.data)))
+    out = Value(result, children=(x,), op="softplus")
+    def _backward(grad):
+        x.grad = (1 - math.exp(-result)) * grad         # = instead of +=
+    out._backward = _backward
+    return out
+""", ("sets x.grad with =", "x.grad += ...")),
+    Wrong("06_autograd_computational_graph", "softplus", """
+def softplus(x):
+    result = max(x.data, 0.0) + math.log1p(math.exp(-abs(x.data)))
+    out = Value(result, children=(x,), op="softplus")
+    def _backward(grad):
+        x.grad += 1 - math.exp(-result)                 # the chain factor * grad forgotten
+    out._backward = _backward
+    return out
+""", ("does not multiply by the grad", "softplus'(x) * grad")),
+    Wrong("06_autograd_computational_graph", "softplus", """
+def softplus(x):
+    result = max(x.data, 0.0) + math.log1p(math.exp(-abs(x.data)))
+    out = Value(result, children=(x,), op="softplus")
+    def _backward(grad):
+        x.grad += 1 / (1 + math.exp(x.data)) * grad     # d log(u)/du only, no du/dx
+    out._backward = _backward
+    return out
+""", ("derivative of log(u)", "du/dx = e^x")),
+    Wrong("06_autograd_computational_graph", "softplus", """
+def softplus(x):
+    result = max(x.data, 0.0) + math.log1p(math.exp(-abs(x.data)))
+    out = Value(result, children=(x,), op="softplus")
+    def _backward(grad):
+        s = 1 / (1 + math.exp(-x.data))
+        x.grad += s * (1 - s) * grad                    # the sigmoid's derivative
+    out._backward = _backward
+    return out
+""", ("derivative of the sigmoid", "σ(x) itself")),
+    Wrong("06_autograd_computational_graph", "softplus", """
+def softplus(x):
+    result = max(x.data, 0.0) + math.log1p(math.exp(-abs(x.data)))
+    out = Value(result, children=(x,), op="softplus")
+    def _backward(grad):
+        x.grad -= (1 - math.exp(-result)) * grad        # a sign
+    out._backward = _backward
+    return out
+""", ("the sign is flipped", "x.grad += ...")),
+    Wrong("06_autograd_computational_graph", "softplus", """
+def softplus(x):
+    out = Value(math.log(1 + math.exp(x.data)), children=(x,), op="softplus")  # overflows
+    def _backward(grad):
+        x.grad += (1 - 1 / (1 + math.exp(x.data))) * grad
+    out._backward = _backward
+    return out
+""", ("softplus(800) overflowed", "exp never gets a large positive number")),
+    Wrong("06_autograd_computational_graph", "softplus", """
+def softplus(x):
+    result = max(x.data, 0.0) + math.log1p(math.exp(-abs(x.data)))
+    out = Value(result, children=(x,), op="softplus")
+    def _backward(grad):
+        x.grad += grad / (1 + math.exp(-x.data))        # overflows for very negative x
+    out._backward = _backward
+    return out
+""", ("at x = -800", "backward closure overflowed", "math.exp(800)")),
+    Wrong("06_autograd_computational_graph", "softplus", """
+def softplus(x):
+    result = max(x.data, 0.0) + math.log1p(math.exp(-abs(x.data)))
+    out = Value(result, children=(x,), op="softplus")
+    def _backward(grad):
+        x.grad += (1 - math.exp(-result)) * grad
+    return out                                          # the closure never attached
+""", ("just the 1 from the `+ x`", "out._backward = _backward")),
+    Wrong("06_autograd_computational_graph", "hypot_fixed", """
+def hypot_fixed(a, b):
+    r = math.hypot(a.data, b.data)
+    out = Value(r, children=(a, b), op="hypot")
+    def _backward(grad):
+        a.grad += a.data / r * grad
+        b.grad += a.data / r * grad                     # the bug left in
+    out._backward = _backward
+    return out
+""", ("same wrong number as hypot_buggy's", "the bug is still there")),
+    Wrong("06_autograd_computational_graph", "hypot_fixed", """
+def hypot_fixed(a, b):
+    r = math.hypot(a.data, b.data)
+    out = Value(r, children=(a, b), op="hypot")
+    def _backward(grad):
+        a.grad += b.data / r * grad                     # the right line "fixed"
+        b.grad += a.data / r * grad
+    out._backward = _backward
+    return out
+""", ("you changed the line for a, which was right", "the line that fills b.grad")),
+    Wrong("06_autograd_computational_graph", "hypot_fixed", """
+def hypot_fixed(a, b):
+    r = math.hypot(a.data, b.data)
+    out = Value(r, children=(a, b), op="hypot")
+    def _backward(grad):
+        a.grad += a.data / r
+        b.grad += b.data / r                            # fixed, but * grad dropped
+    out._backward = _backward
+    return out
+""", ("d/da", "does not multiply by the grad")),
+    Wrong("06_autograd_computational_graph", "hypot_fixed", """
+def hypot_fixed(a, b):
+    r = math.hypot(a.data, b.data)
+    out = Value(r, children=(a, b), op="hypot")
+    def _backward(grad):
+        a.grad += a.data / r * grad
+        b.grad += b.data / r * grad
+    return out                                          # the closure never attached
+""", ("no gradient reached a or b", "out._backward = _backward")),
+]

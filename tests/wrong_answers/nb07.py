@@ -1,0 +1,117 @@
+"""Realistic wrong answers to notebook 07's exercises, each with the words its ❌ must say."""
+
+from wrong_answers import Wrong
+
+ROWS = [
+    Wrong("07_recurrent_networks_bptt", "leaky_step", """
+def leaky_step(dh, dh_next, x, h_prev, z, h, Wx, Wh, alpha):
+    delta = (dh + dh_next) * (1 - h ** 2)     # section 2's step, copied
+    return delta @ Wx.T, delta @ Wh.T, x.T @ delta, h_prev.T @ delta, delta.sum(axis=0)
+""", ("dx", "section 2's tanh step unchanged", "derive the leaky one")),
+    Wrong("07_recurrent_networks_bptt", "leaky_step", """
+def leaky_step(dh, dh_next, x, h_prev, z, h, Wx, Wh, alpha):
+    g = dh + dh_next
+    delta = g * alpha * (1 - h ** 2)          # tanh's slope taken at h, not at z
+    return delta @ Wx.T, (1 - alpha) * g + delta @ Wh.T, x.T @ delta, h_prev.T @ delta, \
+        delta.sum(axis=0)
+""", ("dx", "your slope is 1 - h**2", "a leaky h_t is not tanh(z_t)")),
+    Wrong("07_recurrent_networks_bptt", "leaky_step", """
+def leaky_step(dh, dh_next, x, h_prev, z, h, Wx, Wh, alpha):
+    g = dh + dh_next
+    delta = g * (1 - np.tanh(z) ** 2)         # alpha forgotten
+    return delta @ Wx.T, (1 - alpha) * g + delta @ Wh.T, x.T @ delta, h_prev.T @ delta, \
+        delta.sum(axis=0)
+""", ("dx", "alpha is missing from delta")),
+    Wrong("07_recurrent_networks_bptt", "leaky_step", """
+def leaky_step(dh, dh_next, x, h_prev, z, h, Wx, Wh, alpha):
+    g = dh                                    # the gradient from step t + 1 not added
+    delta = g * alpha * (1 - np.tanh(z) ** 2)
+    return delta @ Wx.T, (1 - alpha) * g + delta @ Wh.T, x.T @ delta, h_prev.T @ delta, \
+        delta.sum(axis=0)
+""", ("dx", "dh_next is missing", "plus what step t + 1 passed back")),
+    Wrong("07_recurrent_networks_bptt", "leaky_step", """
+def leaky_step(dh, dh_next, x, h_prev, z, h, Wx, Wh, alpha):
+    delta = (dh + dh_next) * alpha * (1 - np.tanh(z) ** 2)
+    return delta @ Wx.T, delta @ Wh.T, x.T @ delta, h_prev.T @ delta, delta.sum(axis=0)
+""", ("dh_prev", "misses the leak", "two ways")),
+    Wrong("07_recurrent_networks_bptt", "leaky_step", """
+def leaky_step(dh, dh_next, x, h_prev, z, h, Wx, Wh, alpha):
+    g = dh + dh_next
+    delta = g * alpha * (1 - np.tanh(z) ** 2)
+    return delta @ Wx.T, (1 - alpha) * g + delta @ Wh, x.T @ delta, h_prev.T @ delta, \
+        delta.sum(axis=0)                     # Wh, not Wh.T
+""", ("dh_prev", "through Wh instead of Wh.T")),
+    Wrong("07_recurrent_networks_bptt", "leaky_step", """
+def leaky_step(dh, dh_next, x, h_prev, z, h, Wx, Wh, alpha):
+    g = dh + dh_next
+    delta = g * alpha * (1 - np.tanh(z) ** 2)
+    return delta @ Wx.T, (1 - alpha) * g + delta @ Wh.T, x.T @ delta, h.T @ delta, \
+        delta.sum(axis=0)                     # h, not h_prev
+""", ("dWh", "computed with h, this step's output")),
+    Wrong("07_recurrent_networks_bptt", "leaky_step", """
+def leaky_step(dh, dh_next, x, h_prev, z, h, Wx, Wh, alpha):
+    g = dh + dh_next
+    delta = g * alpha * (1 - np.tanh(z) ** 2)
+    return delta @ Wx.T, (1 - alpha) * g + delta @ Wh.T, x.T @ delta, delta.T @ h_prev, \
+        delta.sum(axis=0)                     # dWh transposed
+""", ("dWh", "transposed")),
+    Wrong("07_recurrent_networks_bptt", "leaky_step", """
+def leaky_step(dh, dh_next, x, h_prev, z, h, Wx, Wh, alpha):
+    g = dh + dh_next
+    delta = g * alpha * (1 - np.tanh(z) ** 2)
+    return delta @ Wx.T, (1 - alpha) * g + delta @ Wh.T, x.T @ delta, h_prev.T @ delta, \
+        delta.sum(axis=1)                     # over the hidden units
+""", ("db", "adds delta over the hidden units", "over the sequences")),
+    Wrong("07_recurrent_networks_bptt", "leaky_step", """
+def leaky_step(dh, dh_next, x, h_prev, z, h, Wx, Wh, alpha):
+    g = dh + dh_next
+    delta = g * alpha * (1 - np.tanh(z) ** 2)
+    return delta @ Wx.T, (1 - alpha) * g + delta @ Wh.T, x.T @ delta, h_prev.T @ delta, \
+        delta.mean(axis=0)                    # a mean
+""", ("db", "exactly a factor 1/3 off", "a mean where a sum is wanted")),
+    Wrong("07_recurrent_networks_bptt", "leaky_step", """
+def leaky_step(dh, dh_next, x, h_prev, z, h, Wx, Wh, alpha):
+    g = dh + dh_next
+    delta = -g * alpha * (1 - np.tanh(z) ** 2)   # the sign flipped
+    return delta @ Wx.T, (1 - alpha) * g + delta @ Wh.T, x.T @ delta, h_prev.T @ delta, \
+        delta.sum(axis=0)
+""", ("dx", "the sign is flipped")),
+    Wrong("07_recurrent_networks_bptt", "clip_global", """
+def clip_global(grads, max_norm):
+    return clip_by_global_norm(grads, max_norm)      # the library, imported above
+""", ("your function calls clip_by_global_norm", "write it yourself")),
+    Wrong("07_recurrent_networks_bptt", "clip_global", """
+def clip_global(grads, max_norm):
+    norm = np.sqrt(sum(np.sum(g ** 2) for g in grads))
+    factor = max_norm / norm if norm > max_norm else 1.0
+    return [g * factor for g in grads]               # norm not returned
+""", ("return two results", "return clipped, norm")),
+    Wrong("07_recurrent_networks_bptt", "clip_global", """
+def clip_global(grads, max_norm):
+    norm = np.sqrt(sum(np.sum(g ** 2) for g in grads))
+    return [g * max_norm / norm for g in grads], norm      # scaled even when small enough
+""", ("max_norm = 100", "already at most max_norm", "unchanged")),
+    Wrong("07_recurrent_networks_bptt", "clip_global", """
+def clip_global(grads, max_norm):
+    norm = np.sqrt(sum(np.sum(g ** 2) for g in grads))
+    return [g * min(1.0, max_norm / np.linalg.norm(g)) for g in grads], norm   # own norms
+""", ("max_norm = 1", "scaled by its own norm", "one factor")),
+    Wrong("07_recurrent_networks_bptt", "clip_global", """
+def clip_global(grads, max_norm):
+    norm = np.sqrt(sum(np.sum(g ** 2) for g in grads))
+    if norm > max_norm:
+        for g in grads:
+            g *= max_norm / norm          # the caller's arrays changed in place
+    return grads, norm
+""", ("max_norm = 1", "in place", "not g *= factor")),
+    Wrong("07_recurrent_networks_bptt", "clip_global", """
+def clip_global(grads, max_norm):
+    norm = sum(np.linalg.norm(g) for g in grads)       # the arrays' norms added up
+    factor = max_norm / norm if norm > max_norm else 1.0
+    return [g * factor for g in grads], norm
+""", ("max_norm = 1", "adds up the arrays' own norms")),
+    Wrong("07_recurrent_networks_bptt", "clip_global", """
+def clip_global(grads, max_norm):
+    norm = np.sqrt(sum(np.sum(g ** 2) for g in grads))
+    return [np.clip(g, -max_norm, max_norm) for g in grads], norm   # entry by entry
+""", ("max_norm = 1", "each entry is clipped", "direction")),]
