@@ -1,10 +1,12 @@
 """The project's two commands, with nothing but Python needed to start them.
 
     python dev.py lab [FOLDER] [JUPYTERLAB OPTION ...]
-                            install everything into .venv and open the series (or FOLDER,
-                            e.g. _build/student) in JupyterLab; options such as
-                            --port 8890 --no-browser go to JupyterLab (as root, --allow-root
-                            is added)
+                            install everything into .venv and open the series in
+                            JupyterLab (it serves the project's folder and opens notebooks/,
+                            so links to ../docs/ work), or FOLDER (e.g. _build/student);
+                            options such as --port 8890 --no-browser go to JupyterLab (as
+                            root, --allow-root is added). JupyterLab is quiet: no news or
+                            update toast over the page (QUIET_LAB_SETTINGS)
     python dev.py test      install everything into .venv and run every test (lint, unit
                             tests, every notebook under nbval, the browser test)
     python dev.py execute [NOTEBOOK ...]
@@ -56,22 +58,60 @@ def run(*cmd) -> None:
 
 
 def install(python: Path, requirements: str) -> None:
-    """pip-install a requirements file (quietly: pip only speaks when something is wrong)."""
+    """pip-install a requirements file (quietly: pip only speaks when something is wrong),
+    and make the environment's JupyterLab quiet (write_quiet_lab_settings)."""
     run(python, "-m", "pip", "install", "--quiet", "--disable-pip-version-check",
         "-r", requirements)
+    write_quiet_lab_settings(environment_prefix(python))
+
+
+# JupyterLab's settings for a classroom, written into the environment's
+# share/jupyter/lab/settings/overrides.json (defaults a user may still change): no toast
+# asking about Jupyter news or announcing an update over the notebook on a projector.
+QUIET_LAB_SETTINGS = {
+    "@jupyterlab/apputils-extension:notification": {"fetchNews": "false",
+                                                    "checkForUpdates": False},
+}
 
 
 def lab_command(python, extra: list[str], as_root: bool) -> list[str]:
-    """The JupyterLab command line: the folder to open (notebooks/ unless extra names one),
-    extra's options passed on, and --allow-root when running as root (JupyterLab refuses
-    to start as root without it, e.g. in a container)."""
+    """The JupyterLab command line: the series (the project's folder served, notebooks/
+    opened, so that the notebooks' links to ../docs/ and ../README.md resolve) unless
+    extra names a folder, extra's options passed on, and --allow-root when running as
+    root (JupyterLab refuses to start as root without it, e.g. in a container)."""
     folder = [arg for arg in extra if not arg.startswith("-") and Path(arg).is_dir()]
     # (a folder is named from where the user is; JupyterLab runs from the project root)
     args = [str(Path(arg).resolve()) if arg in folder else arg for arg in extra]
-    cmd = [str(python), "-m", "jupyter", "lab", *([] if folder else ["notebooks/"]), *args]
+    series = [] if folder else [f"--ServerApp.root_dir={ROOT}",
+                                "--LabApp.default_url=/lab/tree/notebooks"]
+    cmd = [str(python), "-m", "jupyter", "lab", *series, *args]
     if as_root and "--allow-root" not in extra:
         cmd.append("--allow-root")
     return cmd
+
+
+def environment_prefix(python: Path) -> Path:
+    """The folder of the environment a Python belongs to (sys.prefix)."""
+    out = subprocess.run([str(python), "-c", "import sys; print(sys.prefix)"],
+                         capture_output=True, text=True, check=True)
+    return Path(out.stdout.strip())
+
+
+def write_quiet_lab_settings(prefix: Path) -> Path:
+    """Merge QUIET_LAB_SETTINGS into the environment's JupyterLab overrides.json (other
+    settings there are kept); returns its path."""
+    import json
+
+    path = prefix / "share" / "jupyter" / "lab" / "settings" / "overrides.json"
+    try:
+        settings = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        settings = {}
+    for plugin, values in QUIET_LAB_SETTINGS.items():
+        settings.setdefault(plugin, {}).update(values)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(settings, indent=2) + "\n", encoding="utf-8")
+    return path
 
 
 def running_as_root() -> bool:

@@ -13,7 +13,14 @@ One idea per module:
     selfcheck    one-line checks for the exercises
     autograd     Value: a scalar autograd engine (reverse-mode automatic differentiation)
     style        the series' matplotlib look; set_style() (projector mode for a classroom)
-    rnn          a tanh RNN: rnn_forward, rnn_backward (BPTT, truncated), clipping, fit
+    rnn          a tanh RNN: rnn_forward, rnn_backward (BPTT; sliding-window and chunked
+                 truncation), clipping, fit (a tanh or a GRU cell)
+    gated        a gated recurrent unit (GRU): step and sequence forward/backward
+    layers       layers as forward/backward pairs with a cache (affine, relu, batchnorm,
+                 dropout, softmax cross-entropy) and the layer objects that wrap them
+    optim        optimisers with step(params, grads): SGD, Momentum, RMSProp, Adam
+    model        Model: layers stacked and trained with an optimiser; mlp() builds one
+    conv         convolution and pooling: loops, im2col/col2im, Conv2D, MaxPool2D, AvgPool2D
 """
 
 from .activations import (
@@ -33,12 +40,40 @@ from .activations import (
     tanh_prime,
 )
 from .autograd import Value
+from .conv import (
+    AvgPool2D,
+    Conv2D,
+    MaxPool2D,
+    col2im,
+    conv2d_backward,
+    conv2d_forward,
+    conv_output_size,
+    im2col,
+    maxpool_backward,
+    maxpool_forward,
+)
 from .datasets import ExamData, load_exam, load_iris_data, one_hot
+from .gated import gru_backward, gru_forward, gru_step_backward, gru_step_forward
 from .gradcheck import (
     gradient_check,
     network_numerical_gradients,
     numerical_gradient,
     relative_error,
+)
+from .layers import (
+    BatchNorm,
+    Dropout,
+    Flatten,
+    Layer,
+    Linear,
+    ReLU,
+    Sigmoid,
+    Tanh,
+    batchnorm_backward,
+    batchnorm_forward,
+    dropout_backward,
+    dropout_forward,
+    softmax_cross_entropy,
 )
 from .losses import (
     binary_cross_entropy,
@@ -49,7 +84,9 @@ from .losses import (
     mse_grad,
 )
 from .mnist import MNISTNotFoundError, load_mnist
+from .model import Model, mlp
 from .network import History, Network, TrainingDivergedWarning
+from .optim import SGD, Adam, Momentum, RMSProp
 from .plots import (
     draw_graph,
     draw_network,

@@ -11,12 +11,13 @@ a[0] = X its a1, a[1] its a2, delta[0] its delta2, delta[1] its delta3, and so o
 from __future__ import annotations
 
 import copy
+import math
 import warnings
 from dataclasses import dataclass, field
 
 import numpy as np
 
-from .activations import _softmax_backward, get_activation
+from .activations import _sigmoid, _softmax_backward, get_activation
 from .checks import (
     as_array,
     as_floats,
@@ -215,26 +216,46 @@ class Network:
             return A.argmax(axis=1)
         return (A[:, 0] > self.threshold).astype(int)
 
-    def _output_delta(self, A: np.ndarray, Y: np.ndarray) -> np.ndarray:
-        """δ of the output layer: ∂L/∂z for the last z."""
+    def _output_delta(self, A: np.ndarray, Y: np.ndarray, slope=None) -> np.ndarray:
+        """δ of the output layer: ∂L/∂z for the last z (slope: f'(z) if already known)."""
         if (self.output, self.loss_name) in CANCELLING_PAIRS:
             return (A - Y) / A.shape[0]
         grad_A = self._loss_grad(A, Y)
         if self.output == "softmax":
             return _softmax_backward(A, grad_A)
-        return grad_A * self._f_output[1](self.z[-1])
+        return grad_A * (self._f_output[1](self.z[-1]) if slope is None else slope)
+
+    def _forward_with_slopes(self, X: np.ndarray) -> tuple[np.ndarray, list]:
+        """_forward, and each layer's f'(z) from the same intermediate values (one sigmoid
+        per layer, not two: the cost of a step of a tiny network is its number of numpy
+        calls). Bit for bit the numbers of _forward and of the activations' own f'."""
+        self.a, self.z, slopes = [X], [], []
+        last = len(self.W) - 1
+        for l, (W, b) in enumerate(zip(self.W, self.b)):
+            name = self.output if l == last else self.hidden
+            self.z.append(self.a[-1] @ W + b)
+            fused = _WITH_SLOPE.get(name)
+            if fused is None:  # softmax: its delta needs no f'(z)
+                f = self._f_output[0] if l == last else self._f_hidden[0]
+                self.a.append(f(self.z[-1]))
+                slopes.append(None)
+            else:
+                a, slope = fused(self.z[-1])
+                self.a.append(a)
+                slopes.append(slope)
+        return self.a[-1], slopes
 
     def _backward(self, X: np.ndarray, Y: np.ndarray):
         """Backprop on checked data: returns (dW, db, loss, output)."""
-        A = self._forward(X)
-        delta = self._output_delta(A, Y)
+        A, slopes = self._forward_with_slopes(X)
+        delta = self._output_delta(A, Y, slopes[-1])
         dW, db, self.delta = [None] * len(self.W), [None] * len(self.W), [None] * len(self.W)
         for l in range(len(self.W) - 1, -1, -1):
             if l < len(self.W) - 1:
-                delta = (delta @ self.W[l + 1].T) * self._f_hidden[1](self.z[l])
+                delta = (delta @ self.W[l + 1].T) * slopes[l]
             self.delta[l] = delta
             dW[l] = self.a[l].T @ delta
-            db[l] = delta.sum(axis=0)
+            db[l] = np.add.reduce(delta, axis=0)  # delta.sum(axis=0), without its wrapper
         return dW, db, self._loss_of(A, Y), A
 
     def _loss_of(self, A: np.ndarray, Y: np.ndarray) -> float:
@@ -335,23 +356,31 @@ class Network:
             return
         start_weight = max(1.0, self._largest_weight())
         weight = None  # the largest weight before this epoch's steps, if it was needed
+        # Small data are put in each epoch's order once, so that a batch is a slice (a view,
+        # no copy per step); large data (MNIST) are indexed batch by batch instead.
+        small = X.size + Y.size <= SMALL_DATA
         for epoch in _epoch_range(epochs, progress):
-            order = self.rng.permutation(n) if shuffle else np.arange(n)
+            order = self.rng.permutation(n) if shuffle else None
+            Xe, Ye = (X[order], Y[order]) if shuffle and small else (X, Y)
             total_loss, correct = 0.0, 0
             for start in range(0, n, batch_size):
-                idx = order[start:start + batch_size]
-                # full batch in order: the data itself, without copying it every step
-                Xb, Yb = (X, Y) if batch_size == n and not shuffle else (X[idx], Y[idx])
+                stop = min(start + batch_size, n)
+                if order is None or small:  # in order, or already in this epoch's order
+                    Xb, Yb = (Xe, Ye) if stop - start == n else (Xe[start:stop], Ye[start:stop])
+                else:
+                    idx = order[start:stop]
+                    Xb, Yb = X[idx], Y[idx]
                 dW, db, loss, A = self._backward(Xb, Yb)
                 step += 1
-                if not np.isfinite(loss):
+                if not math.isfinite(loss):
                     why = _overflow_reason(X, Y) if step == 1 else (
                         "the loss became NaN or infinite")
                     _record_divergence(history, epoch + 1, step, why, lr)
                     return
                 self._step(dW, db, lr)
-                total_loss += loss * len(idx)
-                correct += _count_correct(A, Yb, kind)
+                total_loss += loss * (stop - start)
+                if kind is not None:
+                    correct += _count_correct(A, Yb, kind)
             why = _divergence(total_loss / n, start_loss, weight, start_weight,
                               divergence_factor)
             # rule 3 looks at the weights only while the loss is above half its start (cheap)
@@ -405,6 +434,35 @@ class Network:
                              "single column of 0/1 or ±1 values")
         labels = Y.argmax(axis=1) if kind == "one_hot" else (Y[:, 0] > 0).astype(int)
         return float(np.count_nonzero(self._classes(A) == labels)) / len(A)
+
+
+# Data up to this many numbers (X and y together) are copied into each epoch's order once.
+SMALL_DATA = 100_000
+
+
+def _sigmoid_with_slope(z):
+    s = _sigmoid(z)
+    return s, s * (1.0 - s)  # as activations._sigmoid_prime computes it
+
+
+def _bipolar_sigmoid_with_slope(z):
+    s = _sigmoid(z)
+    return 2.0 * s - 1.0, 2.0 * (s * (1.0 - s))  # as _bipolar_sigmoid and its prime
+
+
+def _tanh_with_slope(z):
+    a = np.tanh(z)
+    return a, 1.0 - a ** 2  # as activations._tanh_prime
+
+
+# activation name -> z -> (f(z), f'(z)), for _forward_with_slopes
+_WITH_SLOPE = {
+    "sigmoid": _sigmoid_with_slope,
+    "bipolar_sigmoid": _bipolar_sigmoid_with_slope,
+    "tanh": _tanh_with_slope,
+    "relu": lambda z: (np.maximum(z, 0), (z > 0).astype(z.dtype)),
+    "identity": lambda z: (z, np.ones_like(z)),
+}
 
 
 # ---- checks of arguments ---------------------------------------------------------------

@@ -110,6 +110,15 @@ def _truncation(k) -> int | None:
     return None if k is None else positive_int(k, "truncation (the steps an error travels back)")
 
 
+def _truncations(truncation, chunk) -> tuple[int | None, int | None]:
+    """The sliding window and the chunk length, each None or >= 1; not both."""
+    if truncation is not None and chunk is not None:
+        raise ValueError("give truncation= (a sliding window of k steps) or chunk= (chunks of "
+                         "k steps, the state detached between them), not both")
+    return _truncation(truncation), None if chunk is None else \
+        positive_int(chunk, "chunk (the steps of one chunk)")
+
+
 # ---- the recurrent layer -----------------------------------------------------------------
 def rnn_forward(X, h0, Wx, Wh, b) -> tuple[np.ndarray, RNNCache]:
     """Every hidden state H (N, T, H), h_t = tanh(x_t Wx + h_(t-1) Wh + b), and a cache."""
@@ -134,13 +143,19 @@ def _forward(X, h0, Wx, Wh, b) -> np.ndarray:
     return H
 
 
-def rnn_backward(dH, cache: RNNCache, *,
-                 truncation: int | None = None) -> tuple[np.ndarray, ...]:
+def rnn_backward(dH, cache: RNNCache, *, truncation: int | None = None,
+                 chunk: int | None = None) -> tuple[np.ndarray, ...]:
     """dX, dh0, dWx, dWh, db from dL/dH (N, T, H), by backpropagation through time.
 
-    truncation=k: the error of each step t travels back through at most k steps (t, t-1,
-    ..., t-k+1), so an input k or more steps before an error gets no gradient from it.
-    None (the default) is full BPTT, the exact gradient.
+    None for both (the default) is full BPTT, the exact gradient. Two truncations:
+    truncation=k, the sliding window (Williams & Peng's BPTT(h)): the error of each step t
+        travels back through at most k steps (t, t-1, ..., t-k+1), so an input k or more
+        steps before an error gets no gradient from it. It walks T·k steps back instead
+        of T: it bounds every gradient path (what it is for), and costs more.
+    chunk=k, chunked truncation (d2l's "regular truncation", PyTorch's h.detach()): the
+        steps are cut into chunks of k, and no error crosses from one chunk into the one
+        before; the state is carried forward, its gradient is dropped. It walks T steps
+        back, like full BPTT (RNN.gradients(chunk=k) also keeps only one chunk's states).
     """
     if not isinstance(cache, RNNCache):
         raise TypeError("cache must be the second result of rnn_forward: "
@@ -151,9 +166,9 @@ def rnn_backward(dH, cache: RNNCache, *,
                          f"{cache.H.shape}, one dL/dh_t per sequence, step and hidden unit; "
                          f"got {dH.shape}")
     _finite(dH, "dH")
-    k = _truncation(truncation)
+    k, chunk = _truncations(truncation, chunk)
     with np.errstate(over="ignore", invalid="ignore"):
-        grads = _backward(dH, cache) if k is None or k >= dH.shape[1] else \
+        grads = _backward(dH, cache, chunk) if k is None or k >= dH.shape[1] else \
             _backward_truncated(dH, cache, k)
     if any(count_nonfinite(g) for g in grads):
         raise ValueError("the gradients overflowed while travelling back through time (dH or "
@@ -178,14 +193,17 @@ def _zeros(cache: RNNCache, dtype):
             np.zeros(cache.Wh.shape, dtype), np.zeros(cache.Wh.shape[0], dtype))
 
 
-def _backward(dH, cache):
-    """Full BPTT: the deltas from the last step to the first, then the sums over steps."""
+def _backward(dH, cache, chunk: int | None = None):
+    """Full BPTT: the deltas from the last step to the first, then the sums over steps.
+    chunk=k: the error is dropped where it would cross into the chunk before (t = k, 2k...)."""
     dtype = np.result_type(dH, cache.H)
     delta = np.empty(dH.shape, dtype=dtype)          # dL/dz_t for every step
     dh_next = np.zeros(cache.h0.shape, dtype=dtype)  # dL/dh_t arriving from step t+1
     for t in range(dH.shape[1] - 1, -1, -1):
         delta[:, t] = (dH[:, t] + dh_next) * (1 - cache.H[:, t] ** 2)  # through tanh
         dh_next = delta[:, t] @ cache.Wh.T
+        if chunk is not None and t % chunk == 0 and t > 0:
+            dh_next = np.zeros_like(dh_next)          # h_(t-1) is detached: a chunk starts
     N, T, Hn = dH.shape
     H_prev = np.concatenate([cache.h0[:, None], cache.H[:, :-1]], axis=1)  # every h_(t-1)
     flat = delta.reshape(N * T, Hn)
@@ -255,34 +273,54 @@ class RNNHistory(History):
     grad_norm: list = field(default_factory=list)
 
 
-class RNN:
-    """A tanh RNN with an output per step: z_t = h_t Wy + by, e.g. RNN(2, 16, 1, seed=0).
+CELLS = ("tanh", "gru")
+# a GRU's update gate starts mostly closed, sigmoid(2) ≈ 0.88: a new unit keeps its state
+# and passes the error back by default, the idea of an LSTM's forget-gate bias of 1
+# (Gers et al. 2000; Jozefowicz et al. 2015)
+GRU_UPDATE_BIAS = 2.0
 
-    output "linear" is trained on ½ the squared error, "sigmoid" on binary cross-entropy;
-    both losses are means over the sequences and the counted steps (those from `warmup`
-    on), summed over the outputs, so that dL/dz_t = (a_t - y_t) / (N × counted steps).
-    radius scales Wh to that spectral radius (largest |eigenvalue|) at the start.
+
+class RNN:
+    """A recurrent network with an output per step: z_t = h_t Wy + by, e.g. RNN(2, 16, 1).
+
+    cell "tanh" is h_t = tanh(x_t Wx + h_(t-1) Wh + b); "gru" a gated recurrent unit
+    (backprop_lib.gated: Wx (D, 3H), Wh (H, 3H), b (3H,), the update gate's bias starting at
+    GRU_UPDATE_BIAS). output "linear" is trained on ½
+    the squared error, "sigmoid" on binary cross-entropy; both losses are means over the
+    sequences and the counted steps (those from `warmup` on), summed over the outputs, so
+    that dL/dz_t = (a_t - y_t) / (N × counted steps). radius scales a tanh cell's Wh to
+    that spectral radius (largest |eigenvalue|) at the start.
     """
 
     def __init__(self, n_inputs: int, n_hidden: int, n_outputs: int, *,
-                 output: str = "sigmoid", seed: int | None = 0, radius: float | None = None):
+                 output: str = "sigmoid", seed: int | None = 0, radius: float | None = None,
+                 cell: str = "tanh"):
         D, Hn, K = (positive_int(n, what) for n, what in
                     ((n_inputs, "n_inputs"), (n_hidden, "n_hidden"), (n_outputs, "n_outputs")))
         if output not in OUTPUTS:
             raise ValueError(f"output must be 'linear' or 'sigmoid', got {output!r}")
-        self.output = output
+        if cell not in CELLS:
+            raise ValueError(f"cell must be 'tanh' or 'gru', got {cell!r}")
+        if cell == "gru" and radius is not None:
+            raise ValueError("radius= scales the square Wh of a tanh cell; a GRU's Wh is "
+                             "(H, 3H): leave radius out")
+        self.output, self.cell = output, cell
         self.rng = np.random.default_rng(seed)
-        self.Wx = self.rng.normal(0.0, 1 / np.sqrt(D), (D, Hn))
-        self.Wh = self.rng.normal(0.0, 1 / np.sqrt(Hn), (Hn, Hn))
+        blocks = 3 if cell == "gru" else 1
+        self.Wx = self.rng.normal(0.0, 1 / np.sqrt(D), (D, blocks * Hn))
+        self.Wh = self.rng.normal(0.0, 1 / np.sqrt(Hn), (Hn, blocks * Hn))
         if radius is not None:
             self.Wh *= positive_number(radius, "radius") / spectral_radius(self.Wh)
-        self.b = np.zeros(Hn)
+        self.b = np.zeros(blocks * Hn)
+        if cell == "gru":
+            self.b[:Hn] = GRU_UPDATE_BIAS                  # u ≈ 0.88: keep the state at first
         self.Wy = self.rng.normal(0.0, 1 / np.sqrt(Hn), (Hn, K))
         self.by = np.zeros(K)
 
     def __repr__(self) -> str:
-        D, Hn = self.Wx.shape
-        return f"RNN({D}, {Hn}, {self.Wy.shape[1]}, output={self.output!r})"
+        D, Hn = self.Wx.shape[0], self.Wh.shape[0]
+        cell = "" if self.cell == "tanh" else f", cell={self.cell!r}"
+        return f"RNN({D}, {Hn}, {self.Wy.shape[1]}, output={self.output!r}{cell})"
 
     def parameters(self) -> list[np.ndarray]:
         """[Wx, Wh, b, Wy, by] (the arrays themselves)."""
@@ -318,13 +356,22 @@ class RNN:
                              f"number from 0 to T - 1 = {X.shape[1] - 1}, got {warmup!r}")
         return X, Y
 
-    def _forward(self, X):
-        """Hidden states, cache and output activations of checked X (h0 = 0)."""
-        h0 = np.zeros((X.shape[0], self.Wh.shape[0]))
+    def _states(self, X, h0):
+        """Every hidden state H from h0 over checked X, and the cache of the cell."""
+        if self.cell == "gru":
+            from .gated import _gru_forward
+            return _gru_forward(X, h0, self.Wx, self.Wh, self.b)
         H = _forward(X, h0, self.Wx, self.Wh, self.b)
+        return H, RNNCache(X, h0, self.Wx, self.Wh, H)
+
+    def _forward(self, X, h0=None):
+        """Output activations and the cell's cache of checked X (from h0, default 0)."""
+        if h0 is None:
+            h0 = np.zeros((X.shape[0], self.Wh.shape[0]))
+        H, cache = self._states(X, h0)
         Z = H @ self.Wy + self.by
         A = Z if self.output == "linear" else _sigmoid(Z)
-        return A, RNNCache(X, h0, self.Wx, self.Wh, H)
+        return A, cache
 
     def predict(self, X) -> np.ndarray:
         """Output activations a_t for every step, shape (N, T, outputs)."""
@@ -336,37 +383,77 @@ class RNN:
 
     def _loss(self, A, Y, warmup) -> float:
         A, Y = A[:, warmup:], Y[:, warmup:]
-        count = A.shape[0] * A.shape[1]
+        return self._loss_sum(A, Y) / (A.shape[0] * A.shape[1])
+
+    def _loss_sum(self, A, Y) -> float:
+        """The loss summed (not averaged) over every sequence and step of A and Y."""
         if self.output == "linear":
-            return float(0.5 * np.sum((A - Y) ** 2) / count)
+            return float(0.5 * np.sum((A - Y) ** 2))
         A = np.clip(A, 1e-12, 1 - 1e-12)
-        return float(-np.sum(Y * np.log(A) + (1 - Y) * np.log(1 - A)) / count)
+        return float(-np.sum(Y * np.log(A) + (1 - Y) * np.log(1 - A)))
 
     def loss(self, X, Y, *, warmup: int = 0) -> float:
         """The loss on (X, Y), a mean over sequences and the steps from `warmup` on."""
         X, Y = self._check_XY(X, Y, warmup)
         return self._loss(self._forward(X)[0], Y, warmup)
 
-    def _gradients(self, X, Y, truncation, warmup):
-        A, cache = self._forward(X)
+    def _pass(self, X, Y, h0, first: int, count: int, truncation=None):
+        """Forward from h0 over checked X, then back: the gradients of the loss summed over
+        the steps from `first` on and divided by count, that loss, the outputs A and the
+        last state (a chunk of a sequence, or the whole of it)."""
+        A, cache = self._forward(X, h0)
         dZ = np.zeros_like(A)
-        count = A.shape[0] * (A.shape[1] - warmup)
-        dZ[:, warmup:] = (A[:, warmup:] - Y[:, warmup:]) / count  # both outputs' δ
+        dZ[:, first:] = (A[:, first:] - Y[:, first:]) / count  # both outputs' δ
         N, T, K = dZ.shape
         dWy = cache.H.reshape(N * T, -1).T @ dZ.reshape(N * T, K)  # summed over n and t
         dby = dZ.sum(axis=(0, 1))
         dH = dZ @ self.Wy.T
-        k = truncation if truncation is not None and truncation < X.shape[1] else None
-        back = _backward(dH, cache) if k is None else _backward_truncated(dH, cache, k)
-        _, _, dWx, dWh, db = back
-        return [dWx, dWh, db, dWy, dby], self._loss(A, Y, warmup), A
+        k = truncation if truncation is not None and truncation < T else None
+        if self.cell == "gru":
+            from .gated import _gru_backward
+            back = _gru_backward(dH, cache)
+        else:
+            back = _backward(dH, cache) if k is None else _backward_truncated(dH, cache, k)
+        loss = self._loss_sum(A[:, first:], Y[:, first:]) / count
+        return [back[2], back[3], back[4], dWy, dby], loss, A, cache.H[:, -1]
 
-    def gradients(self, X, Y, *, truncation: int | None = None,
+    def _chunks(self, T: int, chunk: int | None):
+        """(start, stop) of each chunk of the T steps (one chunk of T without chunk=)."""
+        k = T if chunk is None else chunk
+        return [(start, min(start + k, T)) for start in range(0, T, k)]
+
+    def _gradients(self, X, Y, truncation, warmup, chunk=None):
+        """The gradients (full, sliding-window or chunked), the loss and the outputs A."""
+        N, T = X.shape[:2]
+        count = N * (T - warmup)
+        h = np.zeros((N, self.Wh.shape[0]))
+        total, loss, outputs = None, 0.0, []
+        for start, stop in self._chunks(T, chunk):     # the state h carried, not its gradient
+            grads, part, A, h = self._pass(X[:, start:stop], Y[:, start:stop], h,
+                                           max(warmup - start, 0), count, truncation)
+            total = grads if total is None else [g + p for g, p in zip(total, grads)]
+            loss += part
+            outputs.append(A)
+        return total, loss, np.concatenate(outputs, axis=1)
+
+    def gradients(self, X, Y, *, truncation: int | None = None, chunk: int | None = None,
                   warmup: int = 0) -> tuple[list[np.ndarray], float]:
-        """[dWx, dWh, db, dWy, dby] of the loss on (X, Y) by BPTT, and the loss."""
+        """[dWx, dWh, db, dWy, dby] of the loss on (X, Y) by BPTT, and the loss.
+
+        truncation=k: the sliding window of rnn_backward (tanh cell only). chunk=k: chunked
+        truncation, one chunk of k steps at a time, forward then back, the state carried
+        into the next chunk but not its gradient (only one chunk's states are kept)."""
         X, Y = self._check_XY(X, Y, warmup)
-        grads, loss, _ = self._gradients(X, Y, _truncation(truncation), warmup)
+        truncation, chunk = self._valid_truncations(truncation, chunk)
+        grads, loss, _ = self._gradients(X, Y, truncation, warmup, chunk)
         return grads, loss
+
+    def _valid_truncations(self, truncation, chunk):
+        truncation, chunk = _truncations(truncation, chunk)
+        if truncation is not None and self.cell != "tanh":
+            raise ValueError("truncation= (the sliding window) is written for the tanh cell; "
+                             "for a GRU use chunk=")
+        return truncation, chunk
 
     def accuracy(self, X, Y, *, warmup: int = 0, whole: bool = False) -> float:
         """Fraction of 0/1 targets classified right (steps from `warmup` on); whole=True:
@@ -376,13 +463,16 @@ class RNN:
 
     # ---- training ------------------------------------------------------------------------
     def fit(self, X, Y, *, lr: float, epochs: int, batch_size: int | None = None,
-            clip: float | None = None, truncation: int | None = None, warmup: int = 0,
-            shuffle: bool = True, divergence_factor: float = 1e3,
-            blas_threads: int | None = 1) -> RNNHistory:
+            clip: float | None = None, truncation: int | None = None,
+            chunk: int | None = None, warmup: int = 0, shuffle: bool = True,
+            divergence_factor: float = 1e3, blas_threads: int | None = 1) -> RNNHistory:
         """Gradient descent with BPTT; a History per epoch (loss, accuracy, grad_norm).
 
         clip: the max_norm of clip_by_global_norm, applied to every step (None: no clipping).
-        truncation: truncated BPTT with that many steps (None: full BPTT). Like Network.fit,
+        truncation: the sliding window of rnn_backward with that many steps (None: full
+        BPTT). chunk: chunked truncation as in d2l and PyTorch (h.detach()): each batch is
+        read k steps at a time, the state carried from chunk to chunk, and the weights
+        updated after every chunk on that chunk's mean loss. Like Network.fit,
         training stops with one TrainingDivergedWarning if the loss becomes NaN/inf or an
         epoch's mean loss exceeds divergence_factor × the loss before training.
         """
@@ -390,43 +480,55 @@ class RNN:
         lr = positive_number(lr, "the learning rate lr")
         epochs = positive_int(epochs, "epochs")
         clip = None if clip is None else positive_number(clip, "clip (the max_norm)")
-        truncation = _truncation(truncation)
+        truncation, chunk = self._valid_truncations(truncation, chunk)
         if positive_number(divergence_factor, "divergence_factor") <= 1:
             raise ValueError(f"divergence_factor must be greater than 1 (training stops when the "
                              f"loss grows to that many times its start), got {divergence_factor}")
         n = X.shape[0]
         batch_size = n if batch_size is None else min(positive_int(batch_size, "batch_size"), n)
         history = RNNHistory(lr=lr)
-        settings = (lr, epochs, batch_size, clip, truncation, warmup, shuffle, divergence_factor)
+        settings = (lr, epochs, batch_size, clip, truncation, chunk, warmup, shuffle,
+                    divergence_factor)
         with _blas_threads(blas_threads), np.errstate(all="ignore"):
             self._run_epochs(X, Y, settings, history)
         return history
 
     def _run_epochs(self, X, Y, settings, history: RNNHistory) -> None:
         """The training loop of fit, on checked data."""
-        lr, epochs, batch_size, clip, truncation, warmup, shuffle, factor = settings
-        n, step = X.shape[0], 0
+        lr, epochs, batch_size, clip, truncation, chunk, warmup, shuffle, factor = settings
+        n, T, step = X.shape[0], X.shape[1], 0
         start_loss = self._loss(self._forward(X)[0], Y, warmup)
         for epoch in range(epochs):
             order = self.rng.permutation(n) if shuffle else np.arange(n)
             total_loss, correct, largest = 0.0, 0.0, 0.0
             for start in range(0, n, batch_size):
                 idx = order[start:start + batch_size]
-                grads, loss, A = self._gradients(X[idx], Y[idx], truncation, warmup)
-                step += 1
-                norm = math.sqrt(sum(float(np.vdot(g, g)) for g in grads))  # inf: diverged
-                if not (np.isfinite(loss) and np.isfinite(norm)):
-                    what = "loss" if not np.isfinite(loss) else "gradient norm"
-                    _record_divergence(history, epoch + 1, step,
-                                       f"the {what} became NaN or infinite", lr, CLIP_REMEDY)
-                    return
-                if clip is not None and norm > clip:
-                    grads = [g * (clip / norm) for g in grads]
-                for p, g in zip(self.parameters(), grads):
-                    p -= lr * g
-                total_loss += loss * len(idx)
-                correct += _accuracy(A, Y[idx], warmup, False) * len(idx)
-                largest = max(largest, norm)
+                h = np.zeros((len(idx), self.Wh.shape[0]))
+                for first_step, stop in self._chunks(T, chunk):  # one piece without chunk=
+                    Xc, Yc = X[idx, first_step:stop], Y[idx, first_step:stop]
+                    first = max(warmup - first_step, 0)          # counted from here on
+                    counted = stop - first_step - first
+                    if counted <= 0:                             # warm-up only: no update
+                        h = self._states(Xc, h)[0][:, -1]
+                        continue
+                    grads, loss, A, h = self._pass(Xc, Yc, h, first, len(idx) * counted,
+                                                   truncation)
+                    step += 1
+                    norm = math.sqrt(sum(float(np.vdot(g, g)) for g in grads))  # inf: diverged
+                    if not (np.isfinite(loss) and np.isfinite(norm)):
+                        what = "loss" if not np.isfinite(loss) else "gradient norm"
+                        _record_divergence(history, epoch + 1, step,
+                                           f"the {what} became NaN or infinite", lr,
+                                           CLIP_REMEDY)
+                        return
+                    if clip is not None and norm > clip:
+                        grads = [g * (clip / norm) for g in grads]
+                    for p, g in zip(self.parameters(), grads):
+                        p -= lr * g
+                    share = len(idx) * (counted / (T - warmup))  # of the batch's steps
+                    total_loss += loss * share
+                    correct += _accuracy(A, Yc, first, False) * share
+                    largest = max(largest, norm)
             if total_loss / n > factor * max(start_loss, 1e-8):
                 _record_divergence(history, epoch + 1, step, f"the loss grew to "
                                    f"{total_loss / n:.3g}, from {start_loss:.3g}", lr,

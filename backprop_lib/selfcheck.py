@@ -23,6 +23,7 @@ import numpy as np
 
 WIDTH = 78  # printed lines stay within 80 characters (the ✅/❌ sign is drawn 2 wide)
 INDENT = "   "
+SHORT = 4  # a 1-D result of at most this many entries is compared on one line
 MAX_FACTOR = 10_000  # the largest n of "a factor n off" recognised in an array
 SMALL_FACTORS = (2, 3, 4)  # for a single number only these (any ratio is "a factor" there)
 TOLERANCES = ("rtol", "atol")
@@ -305,8 +306,193 @@ def _mismatch(got, expected, rtol: float, atol: float,
     close = ""
     if relative < 1e-4 and _float32_involved(got, expected):
         close = " (close: float32 rounding? compute in float64)"
-    return (f"expected {_show(exp_arr)}, got {_show(got_arr)}; largest difference "
-            f"{gap:.1e}, relative {relative:.1e}, allowed {rtol:g}{close}")
+    hint, stats = _pattern(got_arr, exp_arr, rtol, atol, n_samples)
+    if exp_arr.ndim == 0 or exp_arr.ndim == 1 and exp_arr.size <= SHORT:
+        head = f"{hint}: " if hint else ""
+        return (f"{head}expected {_show(exp_arr)}, got {_show(got_arr)}; largest difference "
+                f"{gap:.1e}, relative {relative:.1e}, allowed {rtol:g}{close}")
+    where = np.unravel_index(int(np.argmax(np.abs(got_arr - exp_arr))), exp_arr.shape)
+    place = ", ".join(map(str, where))
+    lines = _comparison(got_arr, exp_arr, stats, where)
+    last = (f"largest difference {gap:.1e} at [{place}], relative {relative:.1e}, "
+            f"allowed {rtol:g}{close}")
+    return "\n".join([hint or "your result differs from the expected one:", *lines, last])
+
+
+def _close(a, b, tol: float) -> bool:
+    """True if a and b agree within tol, relative to the larger of their sizes (or 1)."""
+    a, b = np.asarray(a, dtype=float), np.asarray(b, dtype=float)
+    scale = max(float(np.max(np.abs(a), initial=0)), float(np.max(np.abs(b), initial=0)), 1.0)
+    return bool(np.all(np.abs(a - b) <= tol * scale))
+
+
+def _pattern(got: np.ndarray, exp: np.ndarray, rtol: float, atol: float,
+             n_samples: int | None = None) -> tuple[str | None, tuple[str, ...]]:
+    """A pattern that got shows against expected (same shape), in words, and the
+    statistics (per column or row) that let the learner see it; (None, ()) if none.
+
+    Looked for: the right values in another order, a normalisation over the wrong
+    axis, columns that should be standardised and are not (a statistic over the whole
+    array, a sign, ddof), one factor for every entry, an offset per column or row."""
+    if not np.all(np.isfinite(got)):
+        return None, ()
+    tol = max(rtol, 1e-9)
+    for words in (_order(got, exp, tol), _axis_of_sums(got, exp, tol)):
+        if words:
+            return words
+    standardised = _standardised_columns(got, exp, tol, n_samples)
+    if standardised:
+        return standardised, ("mean", "std")
+    factor = _plain_factor(got, exp, tol, n_samples)
+    if factor:
+        return factor, ()
+    return _offset(got, exp, tol)
+
+
+def _order(got: np.ndarray, exp: np.ndarray, tol: float) -> tuple[str, tuple] | None:
+    """The right values (rows, columns, entries) in another order."""
+    if exp.ndim == 0 or exp.size < 2 or np.allclose(exp, exp.flat[0]):
+        return None
+    if _close(got[::-1], exp, tol):
+        return ("the right values in reverse order (the rows or entries run the other way: "
+                "a [::-1], or a sort in the wrong direction?)"), ()
+    if exp.ndim == 1 and _close(np.sort(got), np.sort(exp), tol):
+        return ("the right values in another order: is something sorted, or indexed with "
+                "another order than the one given?"), ()
+    if exp.ndim == 2:
+        for axis, what in ((0, "rows"), (1, "columns")):
+            g, e = (got, exp) if axis == 0 else (got.T, exp.T)
+            if len(e) > 1 and _close(g[np.lexsort(g.T[::-1])], e[np.lexsort(e.T[::-1])], tol):
+                return (f"the right {what} in another order: is something sorted or shuffled "
+                        f"that should keep the order it was given?"), ()
+    return None
+
+
+def _axis_of_sums(got: np.ndarray, exp: np.ndarray, tol: float) -> tuple[str, tuple] | None:
+    """Rows that should sum to 1 (probabilities, one row a sample) and do not."""
+    if exp.ndim != 2 or exp.shape[1] < 2 or np.any(exp < -tol) or \
+            not _close(exp.sum(axis=1), 1.0, tol) or _close(got.sum(axis=1), 1.0, tol):
+        return None
+    if exp.shape[0] > 1 and _close(got.sum(axis=0), 1.0, tol):
+        return ("each row should sum to 1 (one sample's probabilities); in yours each column "
+                "does: normalised over the wrong axis, use sum(axis=1, keepdims=True)"), \
+            ("row sum",)
+    if _close(got.sum(), 1.0, tol):
+        return ("each row should sum to 1 (one sample's probabilities); yours sum to 1 all "
+                "together: a sum over every entry, use sum(axis=1, keepdims=True)"), \
+            ("row sum",)
+    return ("each row should sum to 1 (one sample's probabilities); yours do not (row sums "
+            "below)"), ("row sum",)
+
+
+def _standardised_columns(got: np.ndarray, exp: np.ndarray, tol: float,
+                          n_samples: int | None) -> str | None:
+    """Columns that should have mean 0 and standard deviation 1, and do not."""
+    if exp.ndim != 2 or exp.shape[0] < 3:
+        return None
+    loose = max(tol, 1e-6)
+    if not (_close(exp.mean(axis=0), 0.0, loose) and _close(exp.std(axis=0), 1.0, loose)):
+        return None
+    means, stds = got.mean(axis=0), got.std(axis=0)
+    centred, unit = _close(means, 0.0, loose), _close(stds, 1.0, loose)
+    head = "the columns of the expected result have mean 0 and standard deviation 1"
+    if not centred and _close(got.mean(), 0.0, loose) and _close(got.std(), 1.0, loose):
+        return (f"{head}; your array has them as a whole, its columns do not: one mean and "
+                f"one standard deviation were taken over every entry. Take them per column "
+                f"(feature): mean(axis=0), std(axis=0)")
+    if not centred and unit:
+        return (f"{head}; yours have standard deviation 1 but other means (below): is the "
+                f"mean added instead of subtracted, or taken from other rows?")
+    if centred and not unit:
+        n = exp.shape[0]
+        if _close(stds, np.sqrt((n - 1) / n), loose):
+            return (f"{head}; yours have mean 0 but standard deviation √((n−1)/n) = "
+                    f"{np.sqrt((n - 1) / n):.4f} (n = {n}): the standard deviation divides "
+                    f"by n − 1 (ddof=1); np.std's default divides by n")
+        return (f"{head}; yours have mean 0 but other standard deviations (below): "
+                f"divided by the wrong spread (the variance? another set's?)")
+    return (f"{head}; yours do not (below): compute the statistics per column (axis=0), "
+            f"from the rows the exercise names, then subtract and divide")
+
+
+def _plain_factor(got: np.ndarray, exp: np.ndarray, tol: float,
+                  n_samples: int | None) -> str | None:
+    """got = c · expected for one c that is not a simple factor, in words."""
+    scale = float(np.sum(exp * exp))
+    if exp.size < 2 or scale == 0:
+        return None
+    c = float(np.sum(got * exp)) / scale
+    if not np.isfinite(c) or c == 0 or not _close(got, c * exp, tol):
+        return None
+    words = (f"every entry is the same factor {c:.4g} × the expected one: one constant "
+             f"is off (a count, a square root, a scale)")
+    n = n_samples
+    if n is not None and n > 1:
+        named = {np.sqrt((n - 1) / n): "a standard deviation divided by n − 1 (ddof=1) where "
+                 "n is wanted", np.sqrt(n / (n - 1)): "a standard deviation divided by n "
+                 "where n − 1 is wanted", (n - 1) / n: "n − 1 where n is wanted",
+                 n / (n - 1): "n where n − 1 is wanted"}
+        for value, what in named.items():
+            if abs(c - value) <= 1e-6 * value:
+                return f"{words}; with n = {n} samples that is {what}"
+    return words
+
+
+def _offset(got: np.ndarray, exp: np.ndarray, tol: float) -> tuple[str | None, tuple]:
+    """got − expected the same in every entry, every row (per column) or every column."""
+    d = got - exp
+    if exp.size > 1 and _close(d, d.flat[0], tol):
+        return (f"every entry is off by the same {float(d.flat[0]):.4g}: a constant added, "
+                f"subtracted or left out?"), ()
+    if exp.ndim == 2 and exp.shape[0] > 1 and _close(d, d[:1], tol):
+        return ("each column is off by a constant of its own (got − expected is the same in "
+                "every row; column means below): something per column added or subtracted "
+                "wrongly, e.g. a mean with the wrong sign or from other data?"), ("mean",)
+    if exp.ndim == 2 and exp.shape[1] > 1 and _close(d, d[:, :1], tol):
+        return ("each row is off by a constant of its own (got − expected is the same in "
+                "every column): something per row added or subtracted wrongly?"), ("row mean",)
+    return None, ()
+
+
+def _fmt(x: float) -> str:
+    """A number in at most 4 significant digits, without a −0."""
+    text = f"{x:.4g}"
+    return "0" if text in ("-0", "0") else text
+
+
+def _comparison(got: np.ndarray, exp: np.ndarray, stats: tuple[str, ...],
+                where: tuple) -> list[str]:
+    """expected and got, a few aligned lines of each: rows (at most 3) and statistics."""
+    if exp.ndim != 2:  # 1-D (or more, flattened): the entries around the largest difference
+        e, g = exp.ravel(), got.ravel()
+        first = max(0, min(int(np.ravel_multi_index(where, exp.shape)) - 2, e.size - 6))
+        label = "entries" if exp.ndim == 1 else "flattened"
+        rows = [(f"{label} {first}..", e[first:first + 6], g[first:first + 6])]
+        more = e.size > first + 6
+    else:
+        picks = list(range(exp.shape[0])) if exp.shape[0] <= 3 else \
+            sorted({0, int(where[0])})
+        rows = [(f"row {i}", exp[i], got[i]) for i in picks]
+        if exp.shape[0] > 3 and not stats:
+            stats = ("mean",)
+        functions = {"mean": ("col. mean", lambda a: a.mean(axis=0)),
+                     "std": ("col. std", lambda a: a.std(axis=0)),
+                     "row sum": ("row sums", lambda a: a.sum(axis=1)),
+                     "row mean": ("row means", lambda a: a.mean(axis=1))}
+        rows += [(functions[s][0], functions[s][1](exp), functions[s][1](got)) for s in stats]
+        more = False
+    tiny = 1e-10 * max(float(np.max(np.abs(exp))), float(np.max(np.abs(got))), 1.0)
+    texts = [([_fmt(x if abs(x) > tiny else 0.0) for x in e],
+              [_fmt(x if abs(x) > tiny else 0.0) for x in g]) for _, e, g in rows]
+    width = max(len(t) for pair in texts for side in pair for t in side) + 2
+    fits = max(1, (WIDTH - len(INDENT) - 22) // width)  # 20 for the labels, 2 for " …"
+    lines = []
+    for (label, _, _), (e_text, g_text) in zip(rows, texts):
+        cut = " …" if len(e_text) > fits or more else ""
+        for side, values in (("expected", e_text), ("got", g_text)):
+            cells = "".join(t.rjust(width) for t in values[:fits])
+            lines.append(f"{label if side == 'expected' else '':11}{side:>9}{cells}{cut}")
+    return lines
 
 
 def _as_numbers(got) -> np.ndarray | str:
@@ -434,6 +620,10 @@ def _shape_problem(got: np.ndarray, exp: np.ndarray, rtol: float, atol: float,
     if got.shape == () and exp.ndim >= 1:
         return (f"expected {want}, got a single number: a sum or mean over every axis? "
                 f"(sum(axis=0) adds over the samples and keeps one entry per column)")
+    if got.ndim == 1 and exp.ndim >= 1 and got.size == n_samples != exp.shape[-1]:
+        return (f"expected {want}, got shape {got.shape}, one entry per sample: a sum or "
+                f"mean over the wrong axis? (axis=0 adds over the samples and keeps one "
+                f"entry per column)")
     got_words = "a single number" if got.shape == () else f"shape {got.shape}"
     return f"expected {want}, got {got_words}"
 
@@ -472,7 +662,8 @@ def _parts_verdict(got, expected, names, mistakes, rtol: float = 1e-6,
             others = [n for n, g2, e2 in zip(names[i + 1:], got[i + 1:], expected[i + 1:])
                       if _quietly_wrong(g2, e2, rtol, atol)]
             also = f" (also wrong: {', '.join(others)})" if others else ""
-            return f", {part}: {problem}{also}"
+            first, newline, table = problem.partition("\n")
+            return f", {part}: {first}{also}{newline}{table}"
     return None
 
 
@@ -532,9 +723,17 @@ def _show(arr: np.ndarray) -> str:
 
 
 def _say(line: str) -> None:
-    """Print a message wrapped to WIDTH characters, later lines indented."""
-    print(textwrap.fill(line, width=WIDTH, subsequent_indent=INDENT, break_long_words=False,
+    """Print a message wrapped to WIDTH characters, later lines indented.
+
+    Lines after the first newline are an aligned comparison: printed as they are,
+    indented, never re-wrapped."""
+    first, *table = line.split("\n")
+    print(textwrap.fill(first, width=WIDTH, subsequent_indent=INDENT, break_long_words=False,
                         break_on_hyphens=False))
+    for row in table:
+        print(textwrap.fill(row, width=WIDTH, initial_indent=INDENT, subsequent_indent=INDENT,
+                            break_long_words=False, break_on_hyphens=False)
+              if len(INDENT + row) > WIDTH else INDENT + row)
 
 
 def _changed_in_place(original: tuple, given: tuple) -> int:

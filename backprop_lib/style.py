@@ -7,6 +7,12 @@ BACKPROP_PROJECTOR=1 before JupyterLab starts) makes every figure readable from 
 of a room: figures shown 1.5 times as large, text of at least 14 pt at that size, lines
 thicker, and PNGs at twice the pixel density (sharp on a zoomed page).
 
+Projector mode also fits every figure into what a projector shows (fit_for_projector):
+just before a figure is shown, a figure taller or wider than PROJECTOR_FIT_PX is made
+smaller in inches, its text keeping its size, so that it is seen whole in JupyterLab's
+notebook area at 150 % zoom of a 1280 x 720 window, and its text is still at least 14 pt
+there (a figure wider than the column is shrunk by the browser, its text with it).
+
 Sizes "as shown": JupyterLab shows a figure at figure.dpi pixels per inch of the figure,
 and the browser counts 96 pixels per inch, so text of s points is shown at
 s * figure.dpi / 96 points. backprop_lib's plots size their text relative to
@@ -27,6 +33,17 @@ CSS_DPI = 96  # pixels per inch, as browsers count them
 # JupyterLab's output column in a 1280-pixel window (a projector's), file browser closed: a
 # wider figure is shrunk to fit, its text with it
 PAGE_WIDTH_PX = 1100
+# JupyterLab 4.6 in a 1280 x 720 window at 150 % zoom (853 x 480 CSS pixels), file browser
+# closed, as tests/test_browser.py measures it: the notebook area is 359 pixels tall, its
+# output column 673 wide. Presentation Mode keeps the height.
+ZOOMED_AREA_PX = (673, 359)
+ZOOM = 1.5
+# The largest figure projector mode shows, in CSS pixels (its bounding box as saved, with
+# matplotlib_inline's bbox_inches="tight"): height, the area less the output's padding
+# and a margin; width, the widest one the browser shrinks to the zoomed column with its
+# text still at 14 pt or more (14 pt * shrink * zoom >= 14 pt: shrink >= 1 / ZOOM).
+PROJECTOR_FIT_PX = (ZOOMED_AREA_PX[0] * ZOOM, ZOOMED_AREA_PX[1] - 24)
+_PAD_INCHES = 0.1  # matplotlib's savefig pad_inches, which "tight" adds around the box
 
 # Projector mode's settings; normal mode puts every one of these keys back to its default.
 PROJECTOR_RC = {
@@ -71,7 +88,38 @@ def set_style(projector: bool | None = None) -> None:
         mpl.rcParams["figure.dpi"] = NORMAL_DPI
     global _retina
     if projector or _retina:  # normal mode leaves the kernel's format alone unless we set it
-        _retina = _set_figure_format("retina" if projector else "png") and projector
+        _retina = _set_figure_format("retina" if projector else "png", fit=projector) \
+            and projector
+
+
+def fit_for_projector(fig, max_px: tuple[float, float] = PROJECTOR_FIT_PX) -> float:
+    """Make a figure small enough to be seen whole on a projector: scale its size in
+    inches (never its text, lines or markers) until its bounding box, at fig.dpi, is at
+    most max_px = (width, height) CSS pixels. Returns the factor applied (1.0: it fitted).
+
+    A figure with no layout engine is laid out again (tight_layout), so that its labels
+    keep clear of each other in the smaller space. Text cannot shrink, so a figure whose
+    text alone is taller than the limit stays over it (tests/test_browser.py reports it).
+    """
+    import warnings
+
+    applied = 1.0
+    for _ in range(4):  # the bounding box does not scale exactly with the size: repeat
+        fig.draw_without_rendering()
+        box = fig.get_tightbbox()
+        width = (box.width + 2 * _PAD_INCHES) * fig.dpi
+        height = (box.height + 2 * _PAD_INCHES) * fig.dpi
+        factor = min(1.0, max_px[0] / width, max_px[1] / height)
+        if factor > 0.995:
+            break
+        w, h = fig.get_size_inches()
+        fig.set_size_inches(w * factor * 0.98, h * factor * 0.98, forward=False)
+        applied *= factor * 0.98
+        if fig.get_layout_engine() is None:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")  # "not compatible with tight_layout"
+                fig.tight_layout()
+    return applied
 
 
 def text_size(scale: float = 1.0) -> float:
@@ -96,10 +144,11 @@ def fits_page(width_inches: float, dpi: float | None = None) -> bool:
     return width_inches * dpi <= PAGE_WIDTH_PX
 
 
-def _set_figure_format(name: str) -> bool:
+def _set_figure_format(name: str, fit: bool = False) -> bool:
     """Inside IPython (a notebook's kernel): set the inline backend's image format and
     return True (False elsewhere). "retina" draws PNGs at twice figure.dpi, shown at the
-    same size: sharp when the page is zoomed."""
+    same size: sharp when the page is zoomed. fit: every figure goes through
+    fit_for_projector just before it is drawn (setting the format again removes that)."""
     try:
         from IPython import get_ipython
     except ImportError:
@@ -110,4 +159,15 @@ def _set_figure_format(name: str) -> bool:
     from matplotlib_inline.backend_inline import set_matplotlib_formats
 
     set_matplotlib_formats(name)
+    if fit:
+        from matplotlib.figure import Figure
+
+        png = shell.display_formatter.formatters["image/png"]
+        draw = png.lookup_by_type(Figure)
+
+        def fit_then_draw(fig, *args, **kwargs):
+            fit_for_projector(fig)
+            return draw(fig, *args, **kwargs)
+
+        png.for_type(Figure, fit_then_draw)
     return True

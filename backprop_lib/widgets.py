@@ -17,6 +17,8 @@ from __future__ import annotations
 
 import math
 import sys
+import threading
+import time
 import traceback
 from collections.abc import Callable
 from numbers import Real
@@ -92,26 +94,38 @@ def _record(fn: Callable[[], object]) -> list[dict]:
 
 
 def lr_slider(train_and_plot: Callable[[float], object], lr: float = 0.1,
-              min_lr: float = 1e-3, max_lr: float = 10.0, step: float = 0.1):
+              min_lr: float = 1e-3, max_lr: float = 10.0, step: float = 0.1, *,
+              precompute: bool = True):
     """A log-scale slider for the learning rate; each move reruns train_and_plot(lr).
 
-    train_and_plot should train, draw a new figure and call plt.show(). The line
-    "learning rate: X" is printed first on every run, so a reader (or a test) can
-    see which value the figure belongs to. A value can also be typed into the box.
+    train_and_plot should train, draw a new figure and call plt.show(). It gets the
+    learning rate as the readout shows it (3 significant digits: 1.26, not 1.2589...), so
+    a title made with f"{lr:g}" says what the readout says. The line "learning rate: X"
+    is printed first on every run, so a reader (or a test) can see which value the figure
+    belongs to. A value can also be typed into the box.
     step is in powers of 10: 0.1 moves the learning rate by a factor 10**0.1 ≈ 1.26.
+    While a move is computed, "training…" shows beside the readout.
+    precompute=True: in a notebook, once the kernel is idle, the positions next to the
+    slider's are trained and drawn ahead, in a background thread, so that a move shows its
+    figure at once (see _Ahead). Use False for a callback whose result is not the same
+    every time for the same value (unseeded randomness, or state it changes).
     """
     return _slider(train_and_plot, "learning rate", lr, min_lr, max_lr, log=True, step=step,
-                   words=_LR_WORDS)
+                   words=_LR_WORDS, busy_text="training…", precompute=precompute)
 
 
 def param_slider(fn: Callable[[float], object], name: str, value: float, min_value: float,
-                 max_value: float, *, log: bool = False, step: float | None = None):
+                 max_value: float, *, log: bool = False, step: float | None = None,
+                 precompute: bool = True):
     """A slider for any one number; each move reruns fn(value), like lr_slider.
 
-    The line "{name}: X" is printed first on every run (so fn need not print its value).
+    The line "{name}: X" is printed first on every run (so fn need not print its value),
+    and fn gets the value as the readout shows it (3 significant digits).
     Linear by default, step (max_value - min_value) / 20; with log=True step is in powers
     of 10 (default 0.1), and the range must be above 0.
         param_slider(show_norms, "spectral radius", 1.0, 0.3, 1.7, step=0.05)
+    While a move is computed, "computing…" shows beside the readout; precompute as in
+    lr_slider.
     """
     if not isinstance(name, str) or not name.strip():
         raise TypeError(f"param_slider needs the name of the value as its label, e.g. "
@@ -124,16 +138,42 @@ def param_slider(fn: Callable[[float], object], name: str, value: float, min_val
                      for v in (min_value, max_value))
         step = 0.1 if log or not finite else (max_value - min_value) / 20
     return _slider(fn, name, value, min_value, max_value, log=log, step=step,
-                   words=_PARAM_WORDS)
+                   words=_PARAM_WORDS, busy_text="computing…", precompute=precompute)
 
 
-def _slider(fn, name: str, value, min_value, max_value, *, log: bool, step, words: dict):
-    """The one mechanism behind lr_slider and param_slider: a slider (log or linear) and
-    an Output widget that shows each run of fn, recorded by _record."""
+READOUT_DIGITS = 3  # significant digits of the readout, of the printed line and of fn's value
+BUSY_CLASS = "backprop-slider-busy"  # the CSS class of the "training…" label (browser tests)
+
+
+def shown_value(value: float) -> float:
+    """The value as the slider's readout shows it: rounded to READOUT_DIGITS significant
+    digits (1.2589254 -> 1.26), so fn's title and the readout agree."""
+    return float(f"{value:.{READOUT_DIGITS}g}")
+
+
+def slider_positions(value: float, min_value: float, max_value: float, step: float,
+                     log: bool) -> list[float]:
+    """Every value the slider can stop at (as shown_value gives them), nearest to value
+    first: the grid min + k * step (in powers of 10 if log) and the start value."""
+    lo, hi = (math.log10(min_value), math.log10(max_value)) if log else (min_value, max_value)
+    here = math.log10(value) if log else value
+    grid = [lo + k * step for k in range(int((hi - lo) / step + 1e-9) + 1)] + [here]
+    grid.sort(key=lambda x: abs(x - here))
+    values = [shown_value(10 ** x if log else x) for x in grid]
+    return list(dict.fromkeys(values))  # without repeats, nearest first
+
+
+def _slider(fn, name: str, value, min_value, max_value, *, log: bool, step, words: dict,
+            busy_text: str, precompute: bool = True):
+    """The one mechanism behind lr_slider and param_slider: a slider (log or linear), a
+    busy label beside its readout and an Output widget below that shows each run of fn,
+    recorded by _record. Runs are kept by value (see _Ahead)."""
     import ipywidgets as widgets
 
     _check_slider(fn, value, min_value, max_value, step, log=log, words=words)
-    common = dict(description=name, continuous_update=False, readout_format=".3g",
+    precompute = flag_value(precompute, "precompute")
+    common = dict(description=name, continuous_update=False,
+                  readout_format=f".{READOUT_DIGITS}g",
                   style={"description_width": "initial"}, layout={"width": "500px"})
     if log:
         slider = widgets.FloatLogSlider(value=value, base=10, min=math.log10(min_value),
@@ -141,18 +181,197 @@ def _slider(fn, name: str, value, min_value, max_value, *, log: bool, step, word
     else:
         slider = widgets.FloatSlider(value=value, min=min_value, max=max_value, step=step,
                                      **common)
-    out = widgets.Output()
+    busy = widgets.Label(value="", layout={"width": "7em", "margin": "0 0 0 0.5em"})
+    busy.add_class(BUSY_CLASS)
+    out = widgets.Output(layout={"width": "100%"})  # a line of its own, below the slider
+
+    def one_run(v: float) -> tuple:
+        def printed_and_drawn():
+            print(f"{name}: {v:.{READOUT_DIGITS}g}")
+            fn(v)
+
+        return tuple(_record(printed_and_drawn))
+
+    ahead = _Ahead.get() if precompute else None
+    # runs are kept only in a notebook's kernel, which says when a cell changes things
+    positions = slider_positions(value, min_value, max_value, step, log)
+    runs = _Runs(one_run, positions, log, keep=ahead is not None)
 
     def run(change=None) -> None:
-        def one_run():
-            print(f"{name}: {slider.value:.3g}")
-            fn(slider.value)
-
-        out.outputs = tuple(_record(one_run))
+        v = shown_value(slider.value)
+        outputs = runs.ready(v)
+        if outputs is None:  # not computed ahead: say so at once, then compute
+            busy.value = busy_text
+            outputs = runs.get(v)
+        out.outputs = outputs
+        busy.value = ""
+        if ahead is not None:
+            ahead.follow(runs, v)
 
     slider.observe(run, names="value")
     run()
-    return widgets.VBox([slider, out])
+    return widgets.Box([slider, busy, out],
+                       layout={"display": "flex", "flex_flow": "row wrap",
+                               "align_items": "center"})
+
+
+def flag_value(value, name: str) -> bool:
+    """True or False, else a clear error (a string "False" would be truthy)."""
+    if not isinstance(value, bool):
+        raise TypeError(f"{name} must be True or False, got {type(value).__name__} "
+                        f"{value!r:.40}")
+    return value
+
+
+class _Runs:
+    """One slider's runs of fn, kept by value: computed once, shown again at once.
+
+    Every run (a move's, or one computed ahead) holds the one lock of all sliders, so two
+    callbacks never run at the same time: matplotlib's pyplot and the recording of prints
+    are shared by the whole kernel. Kept runs belong to a generation: when a cell runs,
+    the notebook's variables may change, so runs kept before it are not shown again.
+    """
+
+    lock = threading.RLock()
+    generation = 0  # raised by _Ahead before each cell runs
+
+    def __init__(self, one_run: Callable[[float], tuple], positions: list[float],
+                 log: bool = False, keep: bool = True):
+        self.one_run, self.positions, self.log, self.keep = one_run, positions, log, keep
+        self.kept: dict[float, tuple[int, tuple]] = {}
+        self.current = positions[0] if positions else None
+
+    def ready(self, v: float) -> tuple | None:
+        """The outputs for v if they are kept and still valid, else None."""
+        entry = self.kept.get(v)
+        return entry[1] if entry and entry[0] == _Runs.generation else None
+
+    def get(self, v: float) -> tuple:
+        """The outputs for v: kept ones, else a new run (which is kept)."""
+        with _Runs.lock:
+            outputs = self.ready(v)
+            if outputs is None:
+                generation = _Runs.generation
+                outputs = self.one_run(v)
+                if self.keep:
+                    self.kept[v] = (generation, outputs)
+            return outputs
+
+    def next_to_compute(self) -> float | None:
+        """The nearest position to the current value that is not kept yet (or None)."""
+        here = self.current
+        todo = [p for p in self.positions if self.ready(p) is None]
+        if not todo or here is None:
+            return None
+        if self.log:  # nearest in powers of 10, as the slider moves
+            return min(todo, key=lambda p: abs(math.log10(p / here)))
+        return min(todo, key=lambda p: abs(p - here))
+
+
+class _Ahead:
+    """Computes slider positions ahead, in one background thread, while the kernel is
+    idle: the positions next to the one a slider was last moved to, nearest first, with
+    the real fn (the same training and figure as a move), never a stored table.
+
+    - It starts only when no cell runs and none has run for IDLE seconds; before each
+      cell, the cell waits for a run in progress to finish (at most one run of fn) and
+      everything kept becomes stale (a cell may change what fn uses).
+    - It stops after BUDGET seconds of work since the slider's last move, so a slow
+      callback (MNIST) does not keep a shared classroom server busy.
+    - Outside a notebook's kernel (no IPython events) there is nothing ahead.
+    """
+
+    IDLE = 0.3  # seconds without a cell running before computing ahead
+    BUDGET = 20.0  # seconds of computing ahead after each move
+    SLIDERS = 3  # computed ahead for the sliders last made or moved (a rerun cell makes a new one)
+    _instance: _Ahead | None = None
+
+    def __init__(self, events):
+        self.wake = threading.Condition()
+        self.cell_running, self.last_cell = False, time.monotonic()
+        self.queue: list[_Runs] = []  # sliders to compute ahead for, last moved first
+        self.spent: dict[int, float] = {}
+        self.stopped = False
+        events.register("pre_run_cell", self.pre_run_cell)
+        events.register("post_run_cell", self.post_run_cell)
+        self.thread = threading.Thread(target=self._work, name="backprop-slider-ahead",
+                                       daemon=True)
+        self.thread.start()
+
+    @classmethod
+    def get(cls) -> _Ahead | None:
+        """The kernel's one _Ahead (made on first use), or None outside a notebook's kernel."""
+        if cls._instance is None:
+            from IPython import get_ipython
+
+            shell = get_ipython()
+            if shell is None or getattr(shell, "kernel", None) is None:
+                return None
+            cls._instance = cls(shell.events)
+        return cls._instance
+
+    def pre_run_cell(self, *args) -> None:
+        with self.wake:
+            self.cell_running = True
+        with _Runs.lock:  # a run computed ahead finishes before the cell starts
+            _Runs.generation += 1
+
+    def post_run_cell(self, *args) -> None:
+        with self.wake:
+            self.cell_running, self.last_cell = False, time.monotonic()
+            if self.queue:  # what was kept is stale: the last slider gets a fresh budget
+                self.spent[id(self.queue[0])] = 0.0
+            self.wake.notify_all()
+
+    def follow(self, runs: _Runs, v: float) -> None:
+        """A slider now shows v: compute its neighbours next, with a fresh budget."""
+        with self.wake:
+            runs.current = v
+            if runs in self.queue:
+                self.queue.remove(runs)
+            self.queue.insert(0, runs)
+            for old in self.queue[self.SLIDERS:]:
+                self.spent.pop(id(old), None)
+            del self.queue[self.SLIDERS:]
+            self.spent[id(runs)] = 0.0
+            self.wake.notify_all()
+
+    def _next(self) -> tuple[_Runs, float] | None:
+        """The slider and value to compute next, or None if there is nothing to do now."""
+        if self.cell_running or time.monotonic() - self.last_cell < self.IDLE:
+            return None
+        for runs in self.queue:
+            if self.spent.get(id(runs), 0.0) < self.BUDGET:
+                v = runs.next_to_compute()
+                if v is not None:
+                    return runs, v
+        return None
+
+    def stop(self) -> None:
+        """End the background thread (tests; a kernel's ends with the kernel)."""
+        with self.wake:
+            self.stopped = True
+            self.wake.notify_all()
+        self.thread.join(timeout=10)
+
+    def _work(self) -> None:
+        while True:
+            with self.wake:
+                job = self._next()
+                while job is None and not self.stopped:
+                    self.wake.wait(timeout=self.IDLE)
+                    job = self._next()
+                if self.stopped:
+                    return
+            runs, v = job
+            with _Runs.lock:  # cells and moves wait for this one run, never longer
+                with self.wake:
+                    if self.cell_running:
+                        continue
+                tic = time.monotonic()
+                runs.get(v)
+            with self.wake:
+                self.spent[id(runs)] = self.spent.get(id(runs), 0.0) + time.monotonic() - tic
 
 
 def _check_slider(fn, value, min_value, max_value, step, *, log: bool = True,

@@ -50,10 +50,11 @@ def missing_browser() -> str | None:
 
 
 @contextlib.contextmanager
-def headless_chromium():
+def headless_chromium(scrollbars: bool = False):
     """Headless Debian Chromium driven by Playwright, for a module's `chromium` fixture
     (test_browser.py, test_book.py); skipped (or, with BACKPROP_REQUIRE_BROWSER=1, failed)
-    when it is not installed."""
+    when it is not installed. Playwright hides scrollbars in headless mode; scrollbars=True
+    keeps them, as a reader's browser shows them (a box that scrolls shows one)."""
     import pytest
 
     reason = missing_browser()
@@ -66,7 +67,9 @@ def headless_chromium():
 
     playwright = sync_playwright().start()
     try:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM, args=CHROMIUM_ARGS,
+            ignore_default_args=["--hide-scrollbars"] if scrollbars else None)
         try:
             yield browser
         finally:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib.util
+import json
 from pathlib import Path
 
 import pytest
@@ -13,15 +14,39 @@ dev = importlib.util.module_from_spec(_spec)
 _spec.loader.exec_module(dev)
 
 
+SERIES = [f"--ServerApp.root_dir={ROOT}", "--LabApp.default_url=/lab/tree/notebooks"]
+
+
 def test_lab_passes_jupyterlab_options_on():
     cmd = dev.lab_command("python", ["--port", "8890", "--no-browser"], as_root=False)
-    assert cmd == ["python", "-m", "jupyter", "lab", "notebooks/", "--port", "8890",
+    assert cmd == ["python", "-m", "jupyter", "lab", *SERIES, "--port", "8890",
                    "--no-browser"]
 
 
-def test_lab_without_arguments_opens_the_series():
+def test_lab_without_arguments_serves_the_project_and_opens_the_series():
+    """The project's folder is served (so ../docs/notation.md and ../README.md, linked
+    from the notebooks, resolve) and the file browser opens at notebooks/."""
     assert dev.lab_command("python", [], as_root=False) == [
-        "python", "-m", "jupyter", "lab", "notebooks/"]
+        "python", "-m", "jupyter", "lab", *SERIES]
+    assert (ROOT / "notebooks").is_dir() and (ROOT / "docs" / "notation.md").is_file()
+
+
+def test_quiet_lab_settings_are_merged_into_the_environment(tmp_path):
+    """No news or update toast: the environment's overrides.json says so, and settings
+    already there are kept."""
+    path = tmp_path / "share" / "jupyter" / "lab" / "settings" / "overrides.json"
+    path.parent.mkdir(parents=True)
+    path.write_text(json.dumps({"@jupyterlab/apputils-extension:themes": {"theme": "x"},
+                                "@jupyterlab/apputils-extension:notification":
+                                    {"fetchNews": "true", "doNotDisturbMode": True}}))
+    assert dev.write_quiet_lab_settings(tmp_path) == path
+    settings = json.loads(path.read_text())
+    assert settings["@jupyterlab/apputils-extension:themes"] == {"theme": "x"}
+    assert settings["@jupyterlab/apputils-extension:notification"] == {
+        "fetchNews": "false", "checkForUpdates": False, "doNotDisturbMode": True}
+    fresh = tmp_path / "fresh"
+    assert json.loads(dev.write_quiet_lab_settings(fresh).read_text()) == \
+        dev.QUIET_LAB_SETTINGS
 
 
 def test_lab_as_root_adds_allow_root_once():

@@ -6,6 +6,7 @@ not warn (any warning is turned into an error here).
 
 from __future__ import annotations
 
+import time
 import warnings
 
 import matplotlib
@@ -34,8 +35,10 @@ from backprop_lib import (  # noqa: E402
     plot_history,
     plot_images,
 )
+from backprop_lib import widgets as widgets_module  # noqa: E402
 from backprop_lib.selfcheck import passed  # noqa: E402
 from backprop_lib.style import PAGE_WIDTH_PX  # noqa: E402
+from backprop_lib.widgets import BUSY_CLASS, shown_value, slider_positions  # noqa: E402
 
 X4 = np.array([[0.0, 0.0], [0.0, 1.0], [1.0, 0.0], [1.0, 1.0]])
 LABELS4 = np.array([0, 1, 1, 1])
@@ -275,9 +278,10 @@ def test_plot_confusion_matrix_errors():
 def test_lr_slider_reruns_the_function_with_the_new_learning_rate():
     calls = []
     box = lr_slider(calls.append, lr=0.1, min_lr=1e-3, max_lr=10.0)
-    assert isinstance(box, widgets.VBox)
-    slider, out = box.children
+    assert isinstance(box, widgets.Box)
+    slider, busy, out = box.children
     assert isinstance(slider, widgets.FloatLogSlider) and isinstance(out, widgets.Output)
+    assert isinstance(busy, widgets.Label) and busy.value == ""  # nothing running
     assert slider.base == 10 and slider.min == pytest.approx(-3) and slider.max == \
         pytest.approx(1)
     assert slider.value == pytest.approx(0.1)
@@ -296,7 +300,7 @@ def test_lr_slider_shows_an_error_of_the_callback_instead_of_raising():
         raise RuntimeError("oops")
 
     box = lr_slider(broken, lr=0.1)
-    text = "".join(o.get("text", "") for o in box.children[1].outputs)
+    text = "".join(o.get("text", "") for o in box.children[-1].outputs)
     assert "learning rate: 0.1" in text and "RuntimeError: oops" in text
 
 
@@ -328,7 +332,7 @@ def test_lr_slider_errors():
 def test_param_slider_is_linear_and_prints_its_label_and_value():
     calls = []
     box = param_slider(calls.append, "spectral radius", 1.0, 0.3, 1.7, step=0.05)
-    slider, out = box.children
+    slider, _, out = box.children
     assert type(slider) is widgets.FloatSlider and isinstance(out, widgets.Output)
     assert slider.description == "spectral radius" and slider.continuous_update is False
     assert (slider.min, slider.max, slider.step) == (0.3, 1.7, 0.05)
@@ -340,7 +344,8 @@ def test_param_slider_is_linear_and_prints_its_label_and_value():
 
 def test_param_slider_on_a_log_scale_is_lr_sliders_mechanism():
     calls = []
-    slider, out = param_slider(calls.append, "weight decay", 1e-2, 1e-4, 1.0, log=True).children
+    slider, _, out = param_slider(calls.append, "weight decay", 1e-2, 1e-4, 1.0,
+                                  log=True).children
     assert isinstance(slider, widgets.FloatLogSlider) and slider.step == pytest.approx(0.1)
     assert slider.min == pytest.approx(-4) and slider.max == pytest.approx(0)
     slider.value = 0.1
@@ -367,6 +372,117 @@ def test_param_slider_errors():
         param_slider(print, "radius", 1.0, 0.3, "1.7")
     with pytest.raises(TypeError, match="log must be True or False"):
         param_slider(print, "radius", 1.0, 0.3, 1.7, log="yes")
+
+
+def test_the_callback_gets_the_value_the_readout_shows():
+    # TEAM convention 5: a title made with f"{lr:g}" says what the readout says (1.26)
+    titles, readouts = [], []
+    box = lr_slider(lambda lr: titles.append(f"learning rate {lr:g}"), lr=1.0,
+                    min_lr=1e-3, max_lr=1e3)
+    slider, _, out = box.children
+    for position in (0.1, 0.2, -0.3, 1.7):  # powers of 10, as the slider moves
+        slider.value = 10 ** position
+        readout = f"{slider.value:{slider.readout_format}}"  # what the page shows
+        readouts.append(f"learning rate {readout}")
+        assert out.outputs[0]["text"] == f"learning rate: {readout}\n"
+    assert titles[1:] == readouts == ["learning rate 1.26", "learning rate 1.58",
+                                      "learning rate 0.501", "learning rate 50.1"]
+    calls = []
+    slider = param_slider(calls.append, "radius", 1.0, 0.3, 1.7, step=0.05).children[0]
+    slider.value = 0.3 + 17 * 0.05  # 1.1500000000000001 in floating point
+    assert calls == [1.0, 1.15]
+
+
+def test_shown_value_and_slider_positions():
+    assert shown_value(10 ** 0.1) == 1.26 and shown_value(1234.5) == 1230.0
+    assert shown_value(0.0125893) == 0.0126
+    positions = slider_positions(1.0, 1e-3, 1e3, 0.1, log=True)
+    assert len(positions) == 61 and positions[:3] in ([1.0, 1.26, 0.794], [1.0, 0.794, 1.26])
+    assert min(positions) == 0.001 and max(positions) == 1000.0
+    linear = slider_positions(1.0, 0.3, 1.7, 0.05, log=False)
+    assert len(linear) == 29 and linear[0] == 1.0 and set(linear[1:3]) == {0.95, 1.05}
+    # a start value off the grid is a position too (the slider starts there)
+    assert slider_positions(3.0, 0.01, 1000, 0.1, log=True)[0] == 3.0
+
+
+def test_the_busy_label_shows_while_the_callback_runs():
+    seen = []
+    box = None
+
+    def fn(lr):
+        if box is not None:
+            seen.append(box.children[1].value)
+
+    box = lr_slider(fn, lr=0.1)
+    busy = box.children[1]
+    assert busy.value == "" and BUSY_CLASS in busy._dom_classes
+    box.children[0].value = 0.5
+    assert seen == ["training…"] and busy.value == ""
+    box = param_slider(fn, "radius", 1.0, 0.3, 1.7)
+    box.children[0].value = 1.07
+    assert seen[-1] == "computing…" and box.children[1].value == ""
+
+
+class FakeEvents:
+    """IPython's event manager as _Ahead uses it: register, and the test fires them."""
+
+    def __init__(self):
+        self.callbacks = {}
+
+    def register(self, name, callback):
+        self.callbacks[name] = callback
+
+    def fire(self, name):
+        self.callbacks[name](None)
+
+
+@pytest.fixture
+def ahead(monkeypatch):
+    """A kernel's _Ahead on fake IPython events, with short waits."""
+    monkeypatch.setattr(widgets_module._Ahead, "IDLE", 0.05)
+    events = FakeEvents()
+    monkeypatch.setattr(widgets_module._Ahead, "_instance", widgets_module._Ahead(events))
+    yield events
+    widgets_module._Ahead._instance.stop()
+
+
+def wait_until(condition, timeout=20.0):
+    deadline = time.monotonic() + timeout
+    while not condition():
+        assert time.monotonic() < deadline, "timed out"
+        time.sleep(0.02)
+
+
+def test_positions_next_to_the_slider_are_computed_ahead(ahead):
+    calls = []
+    box = lr_slider(lambda lr: calls.append(lr), lr=1.0, min_lr=0.1, max_lr=10.0)
+    slider, busy, out = box.children
+    wait_until(lambda: len(calls) == 21)  # every position, the nearest first
+    assert calls[0] == 1.0 and set(calls[1:3]) == {1.26, 0.794} and len(set(calls)) == 21
+    shown = []
+    busy.observe(lambda change: shown.append(change.new), names="value")
+    slider.value = 10 ** 0.1
+    slider.value = 10 ** 0.2
+    assert len(calls) == 21 and shown == []  # shown at once: no rerun, no "training…"
+    assert out.outputs[0]["text"] == "learning rate: 1.58\n"
+    # a cell runs: what was kept may be stale, nothing is computed while it runs
+    ahead.fire("pre_run_cell")
+    time.sleep(0.3)
+    assert len(calls) == 21
+    slider.value = 10 ** -0.1
+    assert calls[-1] == 0.794 and shown == ["training…", ""]  # computed again, on the move
+    ahead.fire("post_run_cell")
+    wait_until(lambda: len(calls) == 42)  # and ahead again once the kernel is idle
+    assert calls[22] in (0.631, 1.0)
+
+
+def test_nothing_is_computed_ahead_with_precompute_false_or_outside_a_kernel(ahead):
+    calls = []
+    lr_slider(calls.append, lr=1.0, min_lr=0.1, max_lr=10.0, precompute=False)
+    time.sleep(0.3)
+    assert calls == [1.0]
+    with pytest.raises(TypeError, match="precompute must be True or False"):
+        lr_slider(print, precompute="no")
 
 
 # --- selfcheck ------------------------------------------------------------------------------

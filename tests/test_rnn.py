@@ -261,3 +261,91 @@ def test_clipping_rescues_the_diverging_run():
     assert not history.diverged
     assert max(history.grad_norm) > 1.0  # clipping did act
     assert net.accuracy(X, Y) > 0.95
+
+
+# ---- chunked truncation (the state carried, its gradient dropped) ----------------------------
+def test_chunked_backward_is_full_bptt_inside_each_chunk():
+    # chunk=k equals full BPTT run on each chunk alone, from its start state held fixed
+    X, h0, Wx, Wh, b = random_case(2, 7, 3, 4, seed=5)
+    H, cache = rnn_forward(X, h0, Wx, Wh, b)
+    dH = np.random.default_rng(6).normal(size=H.shape)
+    for k in (1, 2, 3, 7):
+        got = rnn_backward(dH, cache, chunk=k)
+        want = [np.zeros_like(X), None, np.zeros_like(Wx), np.zeros_like(Wh), np.zeros_like(b)]
+        for start in range(0, 7, k):
+            start_state = h0 if start == 0 else H[:, start - 1]
+            piece = rnn_forward(X[:, start:start + k], start_state, Wx, Wh, b)[1]
+            dX, dh0, dWx, dWh, db = rnn_backward(dH[:, start:start + k], piece)
+            want[0][:, start:start + k] = dX
+            want[1] = dh0 if start == 0 else want[1]
+            for i, g in ((2, dWx), (3, dWh), (4, db)):
+                want[i] += g
+        for g, w in zip(got, want):
+            np.testing.assert_allclose(g, w, rtol=1e-12, atol=1e-15)
+
+
+def test_chunked_gradients_match_central_differences_chunk_by_chunk():
+    # the gradient of chunked truncation is the sum over chunks of each chunk's exact
+    # gradient, its start state a constant: checked by central differences, chunk by chunk
+    rng = np.random.default_rng(3)
+    X = rng.normal(size=(3, 7, 2))
+    Y = rng.normal(size=(3, 7, 1))
+    net = RNN(2, 4, 1, output="linear", seed=1)
+    net.b[:] = rng.normal(size=4)
+    k, warmup = 3, 1
+    grads, loss = net.gradients(X, Y, chunk=k, warmup=warmup)
+    count = 3 * (7 - warmup)
+    starts = [np.zeros((3, 4))] + [rnn_forward(X, np.zeros((3, 4)), net.Wx, net.Wh,
+                                               net.b)[0][:, s - 1] for s in (3, 6)]
+
+    def chunked_loss():  # each chunk from its (fixed) start state; one loss over all steps
+        total = 0.0
+        for start, h0 in zip((0, 3, 6), starts):
+            H, _ = rnn_forward(X[:, start:start + k], h0, net.Wx, net.Wh, net.b)
+            A = H @ net.Wy + net.by
+            first = max(warmup - start, 0)
+            total += 0.5 * np.sum((A[:, first:] - Y[:, start:start + k][:, first:]) ** 2)
+        return total / count
+
+    assert loss == pytest.approx(net.loss(X, Y, warmup=warmup))
+    numeric = [numerical_gradient(chunked_loss, p) for p in net.parameters()]
+    assert relative_error(grads, numeric) < 1e-8
+    full, _ = net.gradients(X, Y, warmup=warmup)
+    assert relative_error(grads, full) > 1e-3  # it is not the full gradient
+
+
+def test_chunk_of_the_whole_sequence_is_full_bptt():
+    X, h0, Wx, Wh, b = random_case(2, 6, 3, 4)
+    _, cache = rnn_forward(X, h0, Wx, Wh, b)
+    dH = np.random.default_rng(2).normal(size=(2, 6, 4))
+    for g, f in zip(rnn_backward(dH, cache, chunk=6), rnn_backward(dH, cache)):
+        np.testing.assert_allclose(g, f, rtol=1e-12)
+
+
+def test_truncation_and_chunk_are_refused_together():
+    X, h0, Wx, Wh, b = random_case(2, 6, 3, 4)
+    H, cache = rnn_forward(X, h0, Wx, Wh, b)
+    with pytest.raises(ValueError, match="not both"):
+        rnn_backward(H, cache, truncation=2, chunk=2)
+    with pytest.raises(ValueError, match="chunk"):
+        RNN(3, 4, 1).fit(X, np.zeros((2, 6, 1)), lr=0.1, epochs=1, chunk=0)
+
+
+def test_fit_with_chunks_updates_after_every_chunk():
+    X, Y = adding_task(40, 8, seed=0)
+    net = RNN(2, 8, 1, seed=0)
+    before = [p.copy() for p in net.parameters()]
+    one = net.copy()
+    one.fit(X, Y, lr=0.5, epochs=1, batch_size=40, chunk=4, shuffle=False)
+    # by hand: chunk 1 from h = 0, update, chunk 2 from chunk 1's last state (old weights)
+    by_hand = RNN(2, 8, 1, seed=0)
+    h = np.zeros((40, 8))
+    for start in (0, 4):
+        grads, _, _, h_next = by_hand._pass(X[:, start:start + 4], Y[:, start:start + 4], h,
+                                            0, 40 * 4)
+        for p, g in zip(by_hand.parameters(), grads):
+            p -= 0.5 * g
+        h = h_next
+    for p, q, b in zip(one.parameters(), by_hand.parameters(), before):
+        np.testing.assert_allclose(p, q, rtol=1e-12)
+        assert not np.allclose(p, b)

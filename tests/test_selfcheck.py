@@ -451,3 +451,119 @@ def test_an_answer_of_its_own_passes_with_forbidden(capsys):
 def test_forbidden_must_be_a_list_of_functions(bad):
     with pytest.raises(TypeError, match="forbidden must be a list or tuple of functions"):
         check_exercise("ex", returning(E), (), E, forbidden=bad)
+
+
+# --- an array mismatch: an aligned comparison, and the pattern named (issue 22) --------
+
+RNG = np.random.default_rng(0)
+X8 = RNG.normal(5.0, 2.0, size=(8, 4))            # 8 "training flowers", 4 features
+STANDARD = (X8 - X8.mean(axis=0)) / X8.std(axis=0)  # columns: mean 0, std 1
+
+
+def printed_lines(capsys, *args, **kwargs) -> list[str]:
+    check_exercise(*args, **kwargs)
+    return capsys.readouterr().out.splitlines()
+
+
+def test_a_2d_mismatch_is_an_aligned_comparison_not_a_dump(capsys):
+    lines = printed_lines(capsys, "ex", returning(STANDARD + RNG.normal(size=(8, 4))), (),
+                          STANDARD)
+    out = "\n".join(lines)
+    assert "[[" not in out and "..." not in out                  # no numpy dump
+    pairs = [(a, b) for a, b in zip(lines, lines[1:])
+             if "expected" in a and b.strip().startswith("got")]
+    assert 2 <= len(pairs) <= 5                                  # a few rows, not 8
+    for expected_line, got_line in pairs:                        # the numbers line up
+        ends = [[m.end() for m in re.finditer(r"\S+", line)][-4:]
+                for line in (expected_line, got_line)]
+        assert ends[0] == ends[1], (expected_line, got_line)
+    assert "col. mean" in out and re.search(r"largest difference \S+ at \[\d, \d\]", out)
+    assert all(len(line) <= 78 for line in lines)
+
+
+def test_at_most_three_rows_of_a_small_array_and_no_minus_zero(capsys):
+    out = "\n".join(printed_lines(capsys, "ex", returning(E + [[0, 0, 1], [0, 2, 0]]), (), E))
+    assert "row 0" in out and "row 1" in out and "row 2" not in out
+    check_exercise("ex", returning(STANDARD[:, ::-1] * 2), (), STANDARD)
+    assert "e-17" not in capsys.readouterr().out                 # means print as 0
+
+
+def test_wide_arrays_are_cut_with_an_ellipsis_within_the_width(capsys):
+    wide = np.arange(60.0).reshape(3, 20)
+    lines = printed_lines(capsys, "ex", returning(wide + RNG.normal(size=(3, 20))), (), wide)
+    assert any(line.endswith(" …") for line in lines)
+    assert all(len(line) <= 78 for line in lines)
+
+
+def test_standardise_sign_error_is_named(capsys):
+    mu, sd = X8.mean(axis=0), X8.std(axis=0)
+    out = run(capsys, "ex", returning((X8 + mu) / sd), (), STANDARD)
+    assert "standard deviation 1 but other means" in out and "added instead of subtracted" in out
+    assert "col. mean" in out and "col. std" in out
+
+
+def test_a_statistic_over_the_whole_array_is_named(capsys):
+    out = run(capsys, "ex", returning((X8 - X8.mean()) / X8.std()), (), STANDARD)
+    assert "taken over every entry" in out and "axis=0" in out
+
+
+def test_ddof_is_named(capsys):
+    out = run(capsys, "ex", returning((X8 - X8.mean(axis=0)) / X8.std(axis=0, ddof=1)), (),
+              STANDARD)
+    assert "ddof=1" in out and "n = 8" in out
+
+
+def test_a_uniform_odd_factor_is_named_and_ddof_with_n_samples(capsys):
+    out = run(capsys, "ex", returning(E * 0.9), (), E)
+    assert "the same factor 0.9" in out
+    n = 5
+    out = run(capsys, "ex", returning(E * np.sqrt((n - 1) / n)), (), E, n_samples=n)
+    assert "ddof=1" in out
+
+
+def test_probabilities_normalised_over_the_wrong_axis(capsys):
+    Z = RNG.normal(size=(5, 3))
+    P = np.exp(Z) / np.exp(Z).sum(axis=1, keepdims=True)
+    out = run(capsys, "ex", returning(np.exp(Z) / np.exp(Z).sum(axis=0, keepdims=True)), (), P)
+    assert "wrong axis" in out and "axis=1" in out and "row sums" in out
+    out = run(capsys, "ex", returning(np.exp(Z) / np.exp(Z).sum()), (), P)
+    assert "sum over every entry" in out
+
+
+def test_values_in_the_wrong_order(capsys):
+    assert "reverse order" in run(capsys, "ex", returning(E[::-1]), (), E)
+    v = np.array([3.0, 1.0, 2.0, 5.0, 4.0, 0.5])
+    assert "another order" in run(capsys, "ex", returning(np.sort(v)), (), v)
+    rows = np.arange(12.0).reshape(4, 3) ** 1.5
+    assert "right rows in another order" in run(capsys, "ex", returning(rows[[1, 0, 3, 2]]),
+                                                (), rows)
+
+
+def test_offsets_named(capsys):
+    assert "off by the same 0.5" in run(capsys, "ex", returning(E + 0.5), (), E)
+    out = run(capsys, "ex", returning(E + [1.0, -2.0, 0.5]), (), E)
+    assert "each column is off by a constant" in out
+    out = run(capsys, "ex", returning(E + [[1.0], [-2.0]]), (), E)
+    assert "each row is off by a constant" in out
+
+
+def test_a_part_with_a_table_says_the_other_wrong_parts_before_it(capsys):
+    lines = printed_lines(capsys, "ex", returning((X8 + 1.0, E + 0.5)), (), [X8, E],
+                          parts=["X_s", "other"])
+    first = " ".join(line.strip() for line in lines[:next(
+        i for i, line in enumerate(lines) if "expected" in line and "row" in line)])
+    assert first.startswith("❌ ex, X_s:") and "(also wrong: other)" in first
+
+
+def test_short_vectors_and_numbers_stay_on_one_line(capsys):
+    out = run(capsys, "ex", returning(np.array([1.0, 2.5])), (), np.array([1.0, 2.0]))
+    assert out == ("❌ ex: expected [1. 2.], got [1. 2.5]; largest difference 5.0e-01, "
+                   "relative 2.5e-01, allowed 1e-06")
+    assert "reverse order" in run(capsys, "ex", returning(np.array([2.0, 1.0])), (),
+                                  np.array([1.0, 2.0]))
+
+
+def test_one_entry_per_sample_is_a_sum_over_the_wrong_axis(capsys):
+    delta = RNG.normal(size=(5, 4))
+    out = run(capsys, "ex", returning(delta.sum(axis=1)), (), delta.sum(axis=0), n_samples=5)
+    assert "one entry per sample" in out and "axis=0" in out

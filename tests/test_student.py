@@ -108,6 +108,83 @@ def test_hints_and_exercises_stay(notebook: Path, copies):
         assert count(copy, pattern) == count(original, pattern) > 0, f"{notebook.name}: {what}s"
 
 
+# ---- nor the list of mistakes (they live in backprop_lib/exercises/nbNN.py) ---------------
+
+EXERCISES = ROOT / "backprop_lib" / "exercises"
+# a message: at least 30 characters and 6 words (shorter literals, such as "axis=0" or an
+# exercise's name, which its ⏳ line prints, are not)
+MIN_MESSAGE, MIN_WORDS = 30, 6
+# a mistakes= argument, a dict of mistakes or a function making them, written in a
+# notebook (they belong in the library)
+MISTAKE_LIST = re.compile(r"[(,]\s*mistakes\s*=(?!=)|\w*mistakes\s*=\s*\{|def \w*mistakes\(")
+
+
+def one_spaced(text: str) -> str:
+    """Text with every run of white space one space (a message may be wrapped)."""
+    return " ".join(text.split())
+
+
+def named_mistakes(module: Path) -> set[str]:
+    """The texts of a notebook's exercise module: every string literal (implicitly joined
+    pieces as one, the literal parts of f-strings) of at least MIN_MESSAGE characters and
+    MIN_WORDS words, except docstrings: the named mistakes and reference notes a student
+    copy must not show."""
+    import ast
+
+    tree = ast.parse(module.read_text(encoding="utf-8"))
+    docstrings = {id(node.body[0].value) for node in ast.walk(tree)
+                  if isinstance(node, (ast.Module, ast.FunctionDef, ast.ClassDef,
+                                       ast.AsyncFunctionDef))
+                  and node.body and isinstance(node.body[0], ast.Expr)
+                  and isinstance(node.body[0].value, ast.Constant)}
+    texts = {one_spaced(node.value) for node in ast.walk(tree)
+             if isinstance(node, ast.Constant) and isinstance(node.value, str)
+             and id(node) not in docstrings}
+    return {t for t in texts if len(t) >= MIN_MESSAGE and len(t.split()) >= MIN_WORDS}
+
+
+def exercise_module(notebook: Path) -> Path:
+    """backprop_lib/exercises/nbNN.py for notebooks/NN_name.ipynb."""
+    return EXERCISES / f"nb{notebook.name[:2]}.py"
+
+
+@pytest.mark.parametrize("notebook", NOTEBOOKS, ids=ids(NOTEBOOKS))
+def test_no_named_mistake_survives(notebook: Path, copies):
+    """The student copy shows none of the texts of its exercise module (a named mistake
+    tells the answer), and lists no mistakes itself (mistakes= in a notebook's cell)."""
+    text = copies[notebook.name].read_text(encoding="utf-8")
+    copy = nbformat.reads(text, as_version=4)
+    shown = one_spaced(" ".join(lines_of(json.loads(text))))
+    module = exercise_module(notebook)
+    leaked = sorted(t for t in named_mistakes(module) if t in shown) if module.exists() else []
+    assert not leaked, (f"{notebook.name}: the student copy shows text of "
+                        f"{module.relative_to(ROOT)}: {[t[:80] for t in leaked]}")
+    listing = [f"cell {number}: {match.group()!r}"
+               for number, cell in enumerate(copy.cells, start=1)
+               if cell.cell_type == "code"
+               for match in [MISTAKE_LIST.search(cell.source)] if match]
+    assert not listing, (
+        f"{notebook.name}: the student copy lists mistakes in its own cells ({listing}): "
+        f"move them to {module.relative_to(ROOT)} (CONTRIBUTING, exercise checks)")
+
+
+def test_named_mistakes_are_found_in_a_module(tmp_path):
+    module = tmp_path / "nb99.py"
+    module.write_text('"""A docstring that is long enough to count as a message."""\n'
+                      'MISTAKES = {"the sign is flipped: a backward closure "\n'
+                      '            "adds (x.grad += ...)": 1, "axis=0": 2}\n'
+                      'def f(n):\n    """Another docstring, long enough to count."""\n'
+                      '    return f"expected {n} results, returned together, e.g. a, b"\n'
+                      'NAME = "softmax + squared error delta"\n')
+    assert named_mistakes(module) == {
+        "the sign is flipped: a backward closure adds (x.grad += ...)",
+        "results, returned together, e.g. a, b"}
+    assert MISTAKE_LIST.search("check_exercise(name, fn, args, ref, mistakes=ex1_mistakes)")
+    assert MISTAKE_LIST.search("ex3_mistakes = {   # the tutorial's scalings")
+    assert not MISTAKE_LIST.search("check_standardise(standardise, X_train, X_test)")
+    assert not MISTAKE_LIST.search("mistakes = cm - np.diag(np.diag(cm))")
+
+
 # ---- the copy runs, and shows what a student's run shows -----------------------------------
 
 def execute(path: str):

@@ -130,3 +130,40 @@ def test_fits_page_says_whether_a_figure_is_shown_whole():
     assert not fits_page(PAGE_WIDTH_PX / 80 + 0.01, dpi=80)
     with mpl.rc_context({"figure.dpi": 120}):  # projector mode's dpi
         assert fits_page(9) and not fits_page(12)
+
+
+# ---- projector mode fits every figure into what a projector shows -----------------------
+
+@pytest.mark.parametrize("size, panels", [((6.4, 4.8), 1), ((12, 4), 2), ((8, 8), 1),
+                                          ((14, 3), 3), ((3.5, 2), 1)])
+def test_fit_for_projector_keeps_figures_within_the_zoomed_area(size, panels):
+    """Shown at projector mode's dpi, every figure's box fits PROJECTOR_FIT_PX, its text
+    keeps its size, and a figure that already fits is left alone."""
+    from backprop_lib.style import PROJECTOR_FIT_PX, fit_for_projector
+
+    set_style(projector=True)
+    fig, axes = plt.subplots(1, panels, figsize=size, squeeze=False)
+    for ax in axes[0]:
+        ax.plot([0, 1], [0, 1], label="a line")
+        ax.set(title="a title", xlabel="epoch", ylabel="loss")
+        ax.legend()
+    sizes_before = {round(t.get_fontsize(), 6) for t in texts(fig)}  # (fewer ticks, maybe)
+    factor = fit_for_projector(fig)
+    fig.draw_without_rendering()
+    box = fig.get_tightbbox()
+    width, height = ((box.width + 0.2) * fig.dpi, (box.height + 0.2) * fig.dpi)
+    assert width <= PROJECTOR_FIT_PX[0] + 1 and height <= PROJECTOR_FIT_PX[1] + 1, (
+        size, width, height)
+    assert {round(t.get_fontsize(), 6) for t in texts(fig)} == sizes_before
+    if size == (3.5, 2):
+        assert factor == 1.0 and tuple(fig.get_size_inches()) == size
+
+
+def test_projector_fit_width_keeps_text_at_14pt_when_zoomed():
+    """A figure as wide as PROJECTOR_FIT_PX is shrunk to the zoomed column, its smallest
+    text (14 pt as shown) still 14 pt or more on the screen."""
+    from backprop_lib.style import PROJECTOR_FIT_PX, ZOOM, ZOOMED_AREA_PX
+
+    shrink = ZOOMED_AREA_PX[0] / PROJECTOR_FIT_PX[0]
+    assert MIN_SHOWN_PT * shrink * ZOOM >= MIN_SHOWN_PT - 1e-9
+    assert PROJECTOR_FIT_PX[1] < ZOOMED_AREA_PX[1]

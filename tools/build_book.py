@@ -7,9 +7,13 @@ Builds every notebooks/[0-9]*.ipynb, as saved (executed; nothing is run), into D
 tools/student_copies.py, without solutions). Open DIR/index.html in a browser.
 
   - navigation: a contents page, the series in the sidebar, previous/next on every page;
-  - math: MathJax 2.7 from the jupyter-server-mathjax package, copied into the site, so
-    nothing is fetched from the network at build or view time (nor is anything else: no
-    CDN, no widget scripts);
+  - math: MathJax 3 with SVG output (es5/tex-svg-full.js of the django-static-mathjax
+    package, one file copied into the site): every glyph is drawn as an SVG path, so no
+    web font is loaded (web fonts fail under file://, where the browser blocks them as
+    cross-origin) and nothing is fetched from the network at build or view time (nor is
+    anything else: no CDN, no widget scripts);
+  - wide display math scrolls sideways inside its own box (a scrollbar under the
+    formula), never clipped; the page around it keeps its width (MATH_CSS);
   - solutions (teacher's edition): collapsed, as in JupyterLab;
   - a slider (lr_slider, param_slider) cannot move on a static page: its cell shows a line
     saying that the live slider needs JupyterLab, under the static figure the cell before
@@ -37,15 +41,28 @@ SLIDER_LR = re.compile(r"\blr_slider\([^)]*?\blr\s*=\s*([-+.\deE]+)")
 SLIDER_PARAM = re.compile(r"\bparam_slider\(\s*\w+\s*,\s*[\"']([^\"']{1,30})[\"']")  # its name
 WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
 SLIDER_NOTE_CLASS = "backprop-slider-note"
-# the one combined configuration jupyter-server-mathjax ships; it has the STIX-Web fonts only
-MATHJAX_CONFIG = "TeX-AMS-MML_HTMLorMML-full"
-MATHJAX_SETTINGS = {
-    "HTML-CSS": {"availableFonts": [], "webFont": "STIX-Web", "imageFont": None},
-    "messageStyle": "none",  # no "Loading MathJax" box in a corner
-    # MyST-NB marks the page tex2jax_ignore and each formula "math" (as for MathJax 3)
-    "tex2jax": {"processClass": "math|output_area", "ignoreClass": "tex2jax_ignore|mathjax_ignore",
-                "inlineMath": [["\\(", "\\)"]], "displayMath": [["\\[", "\\]"]]},
+# MathJax 3's one-file TeX-to-SVG component (every TeX extension, no web fonts)
+MATHJAX_FILE = "es5/tex-svg-full.js"
+# MyST adds the classes to process (each formula is marked "math"); glyphs are shared
+# <defs> of the page (smaller pages); no context menu: nothing on the page to configure
+MATHJAX_SETTINGS = {"svg": {"fontCache": "global"},
+                    "options": {"enableMenu": False}}
+# A display formula wider than the column scrolls sideways inside its own box, with a
+# scrollbar under it (MathJax 3 cannot break a formula across lines): the page keeps its
+# width and nothing is cut. pydata-sphinx-theme already lets MathJax 3's box scroll
+# inside div.math (which is `overflow: hidden`, and clipped wide formulas silently with
+# MathJax 2); this says so explicitly, so that a theme update cannot take it away
+# unnoticed (tests/test_book.py measures every formula). The theme's `overflow: hidden`
+# on inline math cut 2-8 pixels off the last letter or subscript of many formulas.
+MATH_CSS = """div.math { min-width: 0; }
+div.math mjx-container[display="true"] {
+    overflow-x: auto;
+    overflow-y: hidden;
+    min-width: 0;
+    padding-bottom: 0.2rem;
 }
+span.math { overflow: visible; }
+"""
 TEACHERS_ONLY = ("instructor",)  # docs/ pages left out of the student edition
 
 
@@ -137,9 +154,10 @@ def sphinx_config(student: bool) -> dict:
         "nb_ipywidgets_js": {},  # no widget scripts from a CDN (there is no widget state)
         "myst_enable_extensions": ["dollarmath", "amsmath"],
         "myst_heading_anchors": 3,
-        "mathjax_path": f"mathjax/MathJax.js?config={MATHJAX_CONFIG}",
-        "mathjax2_config": MATHJAX_SETTINGS,
+        "mathjax_path": f"mathjax/{MATHJAX_FILE}",
+        "mathjax3_config": MATHJAX_SETTINGS,
         "html_static_path": ["_static_local"],
+        "html_css_files": ["backprop-math.css"],
         "html_show_sourcelink": False,  # (the download button offers the .ipynb)
         "html_last_updated_fmt": None,
         "exclude_patterns": ["_static_local"],
@@ -183,10 +201,13 @@ def stage(src: Path, student: bool) -> list[Path]:
         text = to_the_contents_page(guide.read_text(encoding="utf-8"))
         (src / "docs" / guide.name).write_text(text, encoding="utf-8")
     (src / "index.md").write_text(index_page(notebooks, guides, student), encoding="utf-8")
-    import jupyter_server_mathjax
+    import mathjax  # the django-static-mathjax package: MathJax's files, nothing else
 
-    mathjax = Path(jupyter_server_mathjax.__file__).parent / "static"
-    shutil.copytree(mathjax, src / "_static_local" / "mathjax")
+    static = src / "_static_local"
+    (static / "mathjax" / MATHJAX_FILE).parent.mkdir(parents=True)
+    shutil.copy2(Path(mathjax.__file__).parent / "static" / "mathjax" / MATHJAX_FILE,
+                 static / "mathjax" / MATHJAX_FILE)
+    (static / "backprop-math.css").write_text(MATH_CSS, encoding="utf-8")
     return notebooks
 
 

@@ -4,7 +4,9 @@
 
 Execution counts come out as 1..n, saved widget state is dropped (nbval never
 compares it and it bloats the file), and an output that shows a path of this
-machine is reported, because readers see notebooks as saved.
+machine is reported, because readers see notebooks as saved. The saved kernelspec is
+the one JupyterLab writes when it opens the notebook (kernel_metadata()), so opening a
+notebook does not mark it modified.
 """
 
 from __future__ import annotations
@@ -53,11 +55,21 @@ def replace_widget_views(cell) -> None:
     cell["outputs"] = outputs
 
 
+def kernel_metadata(name: str = "python3") -> dict:
+    """The notebook's metadata.kernelspec as JupyterLab writes it on opening (name,
+    display_name and language of the installed kernel, e.g. "Python 3 (ipykernel)"): a
+    notebook saved with anything else is marked modified, and autosaved, the moment it
+    is opened."""
+    from jupyter_client.kernelspec import KernelSpecManager
+
+    spec = KernelSpecManager().get_kernel_spec(name)
+    return {"display_name": spec.display_name, "language": spec.language, "name": name}
+
+
 def execute(path: Path) -> float:
     """Execute one notebook in its own folder with a fresh python3 kernel; return seconds."""
     nb = nbformat.read(path, as_version=4)
-    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3",
-                                 "language": "python"}
+    nb.metadata["kernelspec"] = kernel_metadata()
     client = NotebookClient(nb, timeout=600, kernel_name="python3",
                             resources={"metadata": {"path": str(path.parent)}},
                             store_widget_state=True)  # needed by Output widgets; dropped below

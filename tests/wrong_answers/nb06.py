@@ -114,3 +114,82 @@ def hypot_fixed(a, b):
     return out                                          # the closure never attached
 """, ("no gradient reached a or b", "out._backward = _backward")),
 ]
+
+ROWS += [
+    Wrong("06_autograd_computational_graph", "softplus", """
+def softplus(x):
+    result = max(x.data, 0.0) + math.log1p(math.exp(-abs(x.data)))
+    out = Value(result, children=(x,), op="softplus")
+    def _backward(grad):
+        x.grad += (1 - 1 / (1 + math.exp(-x.data))) * grad   # 1 - sigmoid(x), i.e. σ(-x)
+    out._backward = _backward
+    return out
+""", ("σ(−x) = 1 − σ(x)", "the slope of softplus(−x)")),
+    Wrong("06_autograd_computational_graph", "softplus", """
+def softplus(x):
+    return (1 + x.exp()).log()                          # a composition, not one node
+""", ("ONE new Value whose children are (x,)",)),
+    Wrong("06_autograd_computational_graph", "softplus", """
+def softplus(x):
+    result = max(x.data, 0.0) + math.log1p(math.exp(-abs(x.data)))
+    out = Value(result, children=(x,), op="softplus")
+    def _backward(grad):
+        x.grad += result * grad                         # the forward value, not the slope
+    out._backward = _backward
+    return out
+""", ("the forward value", "the derivative softplus'(x)")),
+    Wrong("06_autograd_computational_graph", "hypot_fixed", """
+def hypot_fixed(a, b):
+    r = math.hypot(a.data, b.data)
+    out = Value(r, children=(a, b), op="hypot")
+    def _backward(grad):
+        a.grad = a.data / r * grad                      # = instead of +=, both lines
+        b.grad = b.data / r * grad
+    out._backward = _backward
+    return out
+""", ("hypot_fixed(x, x)", "half of it", "use b.grad += ...")),
+    Wrong("06_autograd_computational_graph", "hypot_fixed", """
+def hypot_fixed(a, b):
+    r = math.hypot(a.data, b.data)
+    out = Value(r, children=(a, b), op="hypot")
+    def _backward(grad):
+        a.grad = a.data / r * grad                      # = on the line for a only
+        b.grad += b.data / r * grad
+    out._backward = _backward
+    return out
+""", ("without the 1 that the other use of a", "a.grad += ...")),
+    Wrong("06_autograd_computational_graph", "hypot_fixed", """
+def hypot_fixed(a, b):
+    return (a ** 2 + b ** 2) ** 0.5                     # a composition, not one node
+""", ("ONE new Value whose children are (a, b)", "correct its closure")),
+    Wrong("06_autograd_computational_graph", "hypot_fixed", """
+def hypot_fixed(a, b):
+    r = math.hypot(a.data, b.data)
+    out = Value(r, children=(a, b), op="hypot")
+    def _backward(grad):
+        a.grad += a.data / r * grad
+        b.grad -= b.data / r * grad                     # -= on the fixed line
+    out._backward = _backward
+    return out
+""", ("d/db has the wrong sign", "b.grad += ...")),
+    Wrong("06_autograd_computational_graph", "hypot_fixed", """
+def hypot_fixed(a, b):
+    r = math.hypot(a.data, b.data)
+    out = Value(r, children=(a, b), op="hypot")
+    def _backward(grad):
+        a.grad += a.data / r * grad
+        b.grad += b.data / r ** 2 * grad                # divided by r twice
+    out._backward = _backward
+    return out
+""", ("d/db", "divided by r²")),
+    Wrong("06_autograd_computational_graph", "hypot_fixed", """
+def hypot_fixed(a, b):
+    r = math.hypot(a.data, b.data)
+    out = Value(r, children=(a, b), op="hypot")
+    def _backward(grad):
+        a.grad += b.data / r * grad                     # both lines now use b.data
+        b.grad += b.data / r * grad
+    out._backward = _backward
+    return out
+""", ("d/da", "computed with b.data", "a.grad += a.data / r * grad")),
+]
