@@ -12,7 +12,8 @@
     python dev.py execute [NOTEBOOK ...]
                             maintainers: rerun notebooks from a fresh kernel and save them
                             (the equivalent of Restart & Run All, then Save)
-    python dev.py student   teachers: write student copies (no solutions) to _build/student/
+    python dev.py student   teachers: write student copies (no solutions) to
+                            _build/student/notebooks/, with docs/ and a README.md
     python dev.py book [--student]
                             build the executed series (or the student copies) as a static
                             website, readable offline, in _build/book/ (_build/book-student/)
@@ -84,6 +85,8 @@ def lab_command(python, extra: list[str], as_root: bool) -> list[str]:
     args = [str(Path(arg).resolve()) if arg in folder else arg for arg in extra]
     series = [] if folder else [f"--ServerApp.root_dir={ROOT}",
                                 "--LabApp.default_url=/lab/tree/notebooks"]
+    if folder and (Path(folder[0]) / "notebooks").is_dir():  # a handout of dev.py student
+        series = ["--LabApp.default_url=/lab/tree/notebooks"]
     cmd = [str(python), "-m", "jupyter", "lab", *series, *args]
     if as_root and "--allow-root" not in extra:
         cmd.append("--allow-root")

@@ -323,47 +323,50 @@ def _check_pool(x, size, stride) -> tuple[np.ndarray, int, int, int, int]:
     return x, size, stride, Ho, Wo
 
 
-def _slices(x: np.ndarray, size: int, stride: int, Ho: int, Wo: int):
-    """(p, q, entry (p, q) of every window): size² strided views (N, C, Ho, Wo) of x,
-    row by row through the window. Pooling loops over them, not over windows."""
+def _entries(size: int, stride: int, Ho: int, Wo: int):
+    """The index of entry (p, q) of every pooling window at once, for each (p, q) row by
+    row through the window: x[index] is a strided view (N, C, Ho, Wo). Pooling loops over
+    these size² views, not over the windows."""
     for p in range(size):
         for q in range(size):
-            yield p, q, x[:, :, p:p + stride * Ho:stride, q:q + stride * Wo:stride]
+            yield (slice(None), slice(None), slice(p, p + stride * Ho, stride),
+                   slice(q, q + stride * Wo, stride))
 
 
 def maxpool_forward(x, size: int = 2, stride: int | None = None) -> tuple[np.ndarray, Cache]:
     """The largest value of each size × size window of x (N, C, H, W), step stride
     (default: size, windows side by side); out (N, C, Ho, Wo).
 
-    The cache keeps where each maximum was (its place p·size + q in the window), for the
-    backward pass. Ties: the first maximum of the window, reading row by row (the top-left
-    one), is taken as the argmax, as np.argmax and PyTorch's CPU max_pool2d do. A NaN in a
-    window makes its output NaN, so that a diverging network is reported, not hidden.
+    The cache keeps x and out: the backward pass finds each window's maximum again (which
+    costs less than recording its place here, and nothing at all in inference). A NaN in
+    a window makes its output NaN, so that a diverging network is reported, not hidden.
     """
     x, size, stride, Ho, Wo = _check_pool(x, size, stride)
-    out = np.full((x.shape[0], x.shape[1], Ho, Wo), -np.inf, dtype=x.dtype)
-    arg = np.zeros(out.shape, dtype=np.min_scalar_type(size * size - 1))  # small: fast
-    for p, q, entry in _slices(x, size, stride, Ho, Wo):
-        np.copyto(arg, p * size + q, where=entry > out)  # strictly: a tie keeps the first
-        np.maximum(out, entry, out=out)                   # a NaN propagates: never hidden
-    return out, (x.shape, arg, size, stride)
+    out = None
+    for index in _entries(size, stride, Ho, Wo):
+        out = x[index].copy() if out is None else np.maximum(out, x[index], out=out)
+    return out, (x, out, size, stride)
 
 
 def maxpool_backward(dout, cache: Cache) -> np.ndarray:
-    """dx: each window's gradient goes to its argmax, every other entry of it gets 0.
+    """dx: each window's gradient goes to its maximum, every other entry of it gets 0.
 
-    Only the maximum moved the output, so only it gets the gradient. With ties the whole
-    gradient goes to the first maximum (top-left, see maxpool_forward), not shared and
-    not copied to each: there the max is not differentiable, and this is one valid
+    Only the maximum moved the output, so only it gets the gradient. Ties: the whole
+    gradient goes to the first maximum of the window, reading row by row (the top-left
+    one), as np.argmax and PyTorch's CPU max_pool2d choose it; it is not shared and not
+    copied to each. At a tie the max is not differentiable and this is one valid
     subgradient (a gradient check needs inputs without ties). Overlapping windows
-    (stride < size) add their gradients where they share an argmax.
+    (stride < size) add their gradients where they share a maximum.
     """
-    x_shape, arg, size, stride = cache
+    x, out, size, stride = cache
     dout = _array(dout, "dout")
-    _same_shape(dout, arg, "dout", "the pooled output (N, C, Ho, Wo)")
-    dx = np.zeros(x_shape, dtype=dout.dtype)
-    for p, q, entry in _slices(dx, size, stride, *arg.shape[2:]):
-        entry += dout * (arg == p * size + q)   # a view of dx: adds in place
+    _same_shape(dout, out, "dout", "the pooled output (N, C, Ho, Wo)")
+    dx = np.zeros(x.shape, dtype=dout.dtype)
+    unrouted = np.ones(out.shape, dtype=bool)       # windows whose maximum is still ahead
+    for index in _entries(size, stride, *out.shape[2:]):
+        first = (x[index] == out) & unrouted          # the first maximum, row by row
+        unrouted ^= first
+        dx[index] += dout * first
     return dx
 
 
@@ -371,8 +374,8 @@ def avgpool_forward(x, size: int = 2, stride: int | None = None) -> tuple[np.nda
     """The mean of each size × size window of x (N, C, H, W), step stride (default: size)."""
     x, size, stride, Ho, Wo = _check_pool(x, size, stride)
     out = np.zeros((x.shape[0], x.shape[1], Ho, Wo), dtype=x.dtype)
-    for _, _, entry in _slices(x, size, stride, Ho, Wo):
-        out += entry
+    for index in _entries(size, stride, Ho, Wo):
+        out += x[index]
     return out / np.asarray(size * size, dtype=x.dtype), (x.shape, size, stride)
 
 
@@ -386,8 +389,8 @@ def avgpool_backward(dout, cache: Cache) -> np.ndarray:
     _same_shape(dout, np.empty((N, C, Ho, Wo)), "dout", "the pooled output (N, C, Ho, Wo)")
     share = dout / np.asarray(size * size, dtype=dout.dtype)
     dx = np.zeros(x_shape, dtype=dout.dtype)
-    for _, _, entry in _slices(dx, size, stride, Ho, Wo):
-        entry += share
+    for index in _entries(size, stride, Ho, Wo):
+        dx[index] += share
     return dx
 
 

@@ -107,7 +107,7 @@ class Model:
         loss, _ = softmax_cross_entropy(self.forward(X), y)
         return loss
 
-    def predict_proba(self, X, batch_size: int = 10_000) -> np.ndarray:
+    def predict_proba(self, X, batch_size: int = 1000) -> np.ndarray:
         """Softmax probabilities (N, C), in inference mode, batch by batch."""
         X = self._check_X(X)
         out = []

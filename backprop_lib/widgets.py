@@ -47,8 +47,14 @@ class _Stream:
 
     encoding = "utf-8"
 
-    def __init__(self, recording: _Recording, name: str):
-        self.recording, self.name = recording, name
+    def __init__(self, recording: _Recording, name: str, original=None):
+        self.recording, self.name, self.original = recording, name, original
+
+    def set_parent(self, parent) -> None:
+        """ipykernel sets the header of the message being handled on sys.stdout/stderr,
+        also while a recording runs: pass it on, so later output goes to the right cell."""
+        if hasattr(self.original, "set_parent"):
+            self.original.set_parent(parent)
 
     def write(self, text: str) -> int:
         self.recording.write(self.name, text)
@@ -76,9 +82,14 @@ def _record(fn: Callable[[], object]) -> list[dict]:
         def clear_output(self, wait=False):
             recording.outputs.clear()
 
+        def set_parent(self, parent):  # the kernel calls it for each message it handles
+            if hasattr(saved[2], "set_parent"):  # (ipykernel's own publisher has it)
+                saved[2].set_parent(parent)
+
     shell = get_ipython()
     saved = sys.stdout, sys.stderr, getattr(shell, "display_pub", None)
-    sys.stdout, sys.stderr = _Stream(recording, "stdout"), _Stream(recording, "stderr")
+    sys.stdout = _Stream(recording, "stdout", saved[0])
+    sys.stderr = _Stream(recording, "stderr", saved[1])
     if shell is not None:
         shell.display_pub = Publisher()
     try:
@@ -269,34 +280,36 @@ class _Runs:
 
 
 class _Ahead:
-    """Computes slider positions ahead, in one background thread, while the kernel is
-    idle: the positions next to the one a slider was last moved to, nearest first, with
-    the real fn (the same training and figure as a move), never a stored table.
+    """Computes slider positions ahead while the kernel is idle: the positions next to the
+    one a slider was last moved to, nearest first, with the real fn (the same training
+    and figure as a move), never a stored table.
 
-    - It starts only when no cell runs and none has run for IDLE seconds; before each
-      cell, the cell waits for a run in progress to finish (at most one run of fn) and
-      everything kept becomes stale (a cell may change what fn uses).
-    - It stops after BUDGET seconds of work since the slider's last move, so a slow
-      callback (MNIST) does not keep a shared classroom server busy.
-    - Outside a notebook's kernel (no IPython events) there is nothing ahead.
+    The work runs on the kernel's own event loop, one position at a time, between the
+    messages the kernel handles (not in a thread of its own: the recording of a run swaps
+    the kernel's stdout and display publisher, which the kernel uses itself when a message
+    arrives). So a cell or a move waits at most for the one run in progress.
+    - It starts only when no cell runs and none has run for IDLE seconds. When a cell runs,
+      everything kept becomes stale (the cell may change what fn uses).
+    - It stops after BUDGET seconds of work since the slider's last move (or the last
+      cell), so a slow callback (MNIST) does not keep a shared classroom server busy.
+    - Outside a notebook's kernel there is nothing ahead (and nothing is kept).
     """
 
-    IDLE = 0.3  # seconds without a cell running before computing ahead
+    IDLE = 1.0  # seconds without a cell running before computing ahead (Run All, nbval and
+    # nbclient send the next cell within milliseconds: they are not slowed down)
     BUDGET = 20.0  # seconds of computing ahead after each move
+    GAP = 0.01  # seconds between two runs: messages that arrived meanwhile go first
     SLIDERS = 3  # computed ahead for the sliders last made or moved (a rerun cell makes a new one)
     _instance: _Ahead | None = None
 
-    def __init__(self, events):
-        self.wake = threading.Condition()
+    def __init__(self, events, loop):
+        self.loop = loop  # call_later(delay, fn) and a thread-safe add_callback(fn, *args)
         self.cell_running, self.last_cell = False, time.monotonic()
         self.queue: list[_Runs] = []  # sliders to compute ahead for, last moved first
         self.spent: dict[int, float] = {}
-        self.stopped = False
+        self.scheduled = False
         events.register("pre_run_cell", self.pre_run_cell)
         events.register("post_run_cell", self.post_run_cell)
-        self.thread = threading.Thread(target=self._work, name="backprop-slider-ahead",
-                                       daemon=True)
-        self.thread.start()
 
     @classmethod
     def get(cls) -> _Ahead | None:
@@ -305,41 +318,46 @@ class _Ahead:
             from IPython import get_ipython
 
             shell = get_ipython()
-            if shell is None or getattr(shell, "kernel", None) is None:
+            loop = getattr(getattr(shell, "kernel", None), "io_loop", None)
+            if loop is None:
                 return None
-            cls._instance = cls(shell.events)
+            cls._instance = cls(shell.events, loop)
         return cls._instance
 
     def pre_run_cell(self, *args) -> None:
-        with self.wake:
-            self.cell_running = True
-        with _Runs.lock:  # a run computed ahead finishes before the cell starts
+        self.cell_running = True
+        with _Runs.lock:  # a move computed meanwhile (another thread) finishes first
             _Runs.generation += 1
 
     def post_run_cell(self, *args) -> None:
-        with self.wake:
-            self.cell_running, self.last_cell = False, time.monotonic()
-            if self.queue:  # what was kept is stale: the last slider gets a fresh budget
-                self.spent[id(self.queue[0])] = 0.0
-            self.wake.notify_all()
+        self.cell_running, self.last_cell = False, time.monotonic()
+        if self.queue:  # what was kept is stale: the last slider gets a fresh budget
+            self.spent[id(self.queue[0])] = 0.0
+        self._schedule(self.IDLE)
 
     def follow(self, runs: _Runs, v: float) -> None:
-        """A slider now shows v: compute its neighbours next, with a fresh budget."""
-        with self.wake:
-            runs.current = v
-            if runs in self.queue:
-                self.queue.remove(runs)
-            self.queue.insert(0, runs)
-            for old in self.queue[self.SLIDERS:]:
-                self.spent.pop(id(old), None)
-            del self.queue[self.SLIDERS:]
-            self.spent[id(runs)] = 0.0
-            self.wake.notify_all()
+        """A slider now shows v: compute its neighbours next, with a fresh budget. (Called
+        where the move was handled, maybe another thread: the loop takes it over.)"""
+        self.loop.add_callback(self._follow, runs, v)
+
+    def _follow(self, runs: _Runs, v: float) -> None:
+        runs.current = v
+        if runs in self.queue:
+            self.queue.remove(runs)
+        self.queue.insert(0, runs)
+        for old in self.queue[self.SLIDERS:]:
+            self.spent.pop(id(old), None)
+        del self.queue[self.SLIDERS:]
+        self.spent[id(runs)] = 0.0
+        self._schedule(self.IDLE)
+
+    def _schedule(self, delay: float) -> None:
+        if not self.scheduled:
+            self.scheduled = True
+            self.loop.call_later(delay, self._tick)
 
     def _next(self) -> tuple[_Runs, float] | None:
-        """The slider and value to compute next, or None if there is nothing to do now."""
-        if self.cell_running or time.monotonic() - self.last_cell < self.IDLE:
-            return None
+        """The slider and value to compute next, or None if there is nothing to do."""
         for runs in self.queue:
             if self.spent.get(id(runs), 0.0) < self.BUDGET:
                 v = runs.next_to_compute()
@@ -347,31 +365,23 @@ class _Ahead:
                     return runs, v
         return None
 
-    def stop(self) -> None:
-        """End the background thread (tests; a kernel's ends with the kernel)."""
-        with self.wake:
-            self.stopped = True
-            self.wake.notify_all()
-        self.thread.join(timeout=10)
-
-    def _work(self) -> None:
-        while True:
-            with self.wake:
-                job = self._next()
-                while job is None and not self.stopped:
-                    self.wake.wait(timeout=self.IDLE)
-                    job = self._next()
-                if self.stopped:
-                    return
-            runs, v = job
-            with _Runs.lock:  # cells and moves wait for this one run, never longer
-                with self.wake:
-                    if self.cell_running:
-                        continue
-                tic = time.monotonic()
-                runs.get(v)
-            with self.wake:
-                self.spent[id(runs)] = self.spent.get(id(runs), 0.0) + time.monotonic() - tic
+    def _tick(self) -> None:
+        """Compute one position (if the kernel is idle), then come back for the next."""
+        self.scheduled = False
+        if self.cell_running:
+            return  # post_run_cell comes back
+        wait = self.IDLE - (time.monotonic() - self.last_cell)
+        if wait > 0:
+            self._schedule(wait)
+            return
+        job = self._next()
+        if job is None:
+            return
+        runs, v = job
+        tic = time.monotonic()
+        runs.get(v)
+        self.spent[id(runs)] = self.spent.get(id(runs), 0.0) + time.monotonic() - tic
+        self._schedule(self.GAP)
 
 
 def _check_slider(fn, value, min_value, max_value, step, *, log: bool = True,

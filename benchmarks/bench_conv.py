@@ -1,7 +1,7 @@
 """How fast backprop_lib.conv trains a small CNN on MNIST, and where the time goes.
 
     python benchmarks/bench_conv.py                    # 8 and 16 filters, batches of 64
-    python benchmarks/bench_conv.py --filters 16 32 --pad 2 --batch 100 --steps 40
+    python benchmarks/bench_conv.py --filters 16 32 --hidden 100 --batch 100 --steps 40
 
 The network is the one issue 25 proposes for notebook 09: conv 5×5 → ReLU → max pool 2
 → conv 5×5 → ReLU → max pool 2 → dense → softmax with cross-entropy, in float32, one
@@ -43,15 +43,20 @@ from backprop_lib.optim import SGD  # noqa: E402
 N_TRAIN = 60_000
 
 
-def build(f1: int, f2: int, pad: int) -> Model:
-    """conv 5×5 (f1) → ReLU → pool → conv 5×5 (f2) → ReLU → pool → dense 10, float32."""
+def build(f1: int, f2: int, pad: int, hidden: int = 0) -> Model:
+    """conv 5×5 (f1) → ReLU → pool → conv 5×5 (f2) → ReLU → pool → [dense hidden → ReLU]
+    → dense 10, float32."""
     side = 28
     for _ in range(2):
         side = (side + 2 * pad - 5 + 1) // 2
     f32 = np.float32
-    return Model([Conv2D(1, f1, 5, pad=pad, seed=0, dtype=f32), ReLU(), MaxPool2D(2),
-                  Conv2D(f1, f2, 5, pad=pad, seed=1, dtype=f32), ReLU(), MaxPool2D(2),
-                  Flatten(), Linear(f2 * side * side, 10, seed=2, dtype=f32)])
+    layers = [Conv2D(1, f1, 5, pad=pad, seed=0, dtype=f32), ReLU(), MaxPool2D(2),
+              Conv2D(f1, f2, 5, pad=pad, seed=1, dtype=f32), ReLU(), MaxPool2D(2), Flatten()]
+    n_in = f2 * side * side
+    if hidden:
+        layers += [Linear(n_in, hidden, seed=2, dtype=f32), ReLU()]
+        n_in = hidden
+    return Model(layers + [Linear(n_in, 10, seed=3, dtype=f32)])
 
 
 def step(model: Model, opt: SGD, X: np.ndarray, y: np.ndarray) -> None:
@@ -133,6 +138,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--filters", type=int, nargs=2, default=[8, 16], metavar=("F1", "F2"))
     parser.add_argument("--pad", type=int, default=0, help="0: 28→24→12→8→4; 2: 28→14→7")
+    parser.add_argument("--hidden", type=int, default=0, help="a hidden dense layer (0: none)")
     parser.add_argument("--batch", type=int, default=64)
     parser.add_argument("--steps", type=int, default=30, help="timed steps (after 2 warm-up)")
     args = parser.parse_args()
@@ -143,7 +149,7 @@ def main() -> None:
     y = y_train[:n].astype(np.int64)
     batches = [(X[i:i + args.batch], y[i:i + args.batch]) for i in range(0, n, args.batch)]
 
-    model, opt = build(*args.filters, args.pad), SGD(0.01)
+    model, opt = build(*args.filters, args.pad, args.hidden), SGD(0.01)
     model.layers[0].input_grad = False   # as Model.fit: nothing needs d loss / d X
     load_before = os.getloadavg()
     for Xb, yb in batches[:2]:

@@ -101,11 +101,11 @@ def free_port() -> int:
 
 
 def write_lab_settings(settings_dir: Path) -> None:
-    """JupyterLab user settings for a test: no news or update toast over the page, and
-    every cell kept in the page (no windowing), so cells can be counted and read."""
+    """JupyterLab user settings for a test: every cell kept in the page (no windowing), so
+    cells can be counted and read. Nothing else: the news and update toasts are switched
+    off by the environment's overrides.json, which `dev.py` writes (QUIET_LAB_SETTINGS),
+    so the test sees what a learner's `dev.py lab` shows."""
     files = {
-        "@jupyterlab/apputils-extension/notification.jupyterlab-settings":
-            {"fetchNews": "false", "checkForUpdates": False},
         "@jupyterlab/notebook-extension/tracker.jupyterlab-settings":
             {"windowingMode": "none"},
     }
@@ -182,6 +182,16 @@ class LabServer:
             body = answer.read()
         return json.loads(body) if body else None
 
+    def exists(self, path: str) -> bool:
+        """True if the served folder has this file or folder (the contents API finds it)."""
+        from urllib.parse import quote
+
+        try:
+            self.api("GET", f"/api/contents/{quote(path)}?content=0")
+            return True
+        except OSError:  # urllib's HTTPError (404) is one
+            return False
+
     def lab_url(self, notebook: str) -> str:
         """The address that opens a notebook in a fresh JupyterLab workspace."""
         return f"{self.base_url}/lab/tree/{notebook}?reset&token={self.token}"
@@ -250,8 +260,9 @@ def _kill_group(process: subprocess.Popen, sig: int) -> None:
 KERNEL_READY_JS = """() => {
     const dialog = document.querySelector('.jp-Dialog');
     if (dialog) return 'dialog: ' + dialog.innerText;
-    const name = document.querySelector('.jp-NotebookPanel .jp-Toolbar-kernelName');
-    const state = document.querySelector('.jp-NotebookPanel .jp-Notebook-ExecutionIndicator');
+    const panel = '.jp-NotebookPanel:not(.lm-mod-hidden) ';
+    const name = document.querySelector(panel + '.jp-Toolbar-kernelName');
+    const state = document.querySelector(panel + '.jp-Notebook-ExecutionIndicator');
     return Boolean(name && name.textContent.startsWith('Python 3')
                    && state && state.dataset.status === 'idle');
 }"""

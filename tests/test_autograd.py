@@ -343,3 +343,63 @@ def test_draw_graph_refuses_what_it_cannot_draw():
         big = big * 1.0
     with pytest.raises(ValueError, match="small ones"):
         draw_graph(big)
+
+
+# ---- notebook 06's exercise checks (backprop_lib.exercises.nb06), without a kernel ------
+
+def _said(check, fn, capsys) -> tuple[str, bool]:
+    from backprop_lib.selfcheck import passed
+    check(fn)
+    return " ".join(capsys.readouterr().out.split()), passed()
+
+
+def _exercise_rows():
+    from wrong_answers.nb06 import ROWS
+    return ROWS
+
+
+@pytest.mark.parametrize("row", _exercise_rows(),
+                         ids=lambda r: f"{r.exercise}:{r.source.strip().splitlines()[-3][:40]}")
+def test_the_06_checks_name_each_known_mistake(row, capsys):
+    """Each wrong answer of tests/wrong_answers/nb06.py gets ❌ and its words, directly."""
+    from backprop_lib.exercises.nb06 import check_hypot_fixed, check_softplus
+    namespace = {"math": math, "Value": Value}
+    exec(row.source, namespace)
+    check = check_softplus if row.exercise == "softplus" else check_hypot_fixed
+    said, ok = _said(check, namespace[row.exercise], capsys)
+    assert not ok and "❌" in said, said
+    assert all(" ".join(w.split()) in said for w in row.words), (row.words, said)
+
+
+def _softplus_right(x):
+    result = max(x.data, 0.0) + math.log1p(math.exp(-abs(x.data)))
+    out = Value(result, children=[x], op="softplus")       # a list of children is fine
+
+    def _backward(grad):
+        x.grad += 0.5 * (1 + math.tanh(x.data / 2)) * grad  # σ(x), written another way
+    out._backward = _backward
+    return out
+
+
+def _hypot_right(a, b):
+    r = math.sqrt(a.data ** 2 + b.data ** 2)
+    out = Value(r, children=(b, a), op="hypot")             # children in the other order
+
+    def _backward(grad):
+        a.grad += grad * a.data / r
+        b.grad += grad * b.data / r
+    out._backward = _backward
+    return out
+
+
+def test_the_06_checks_accept_right_variants_and_wait_for_an_attempt(capsys):
+    from backprop_lib.exercises.nb06 import check_hypot_fixed, check_softplus
+    for check, fn in [(check_softplus, _softplus_right), (check_hypot_fixed, _hypot_right)]:
+        said, ok = _said(check, fn, capsys)
+        assert ok and said.startswith("✅"), said
+
+    def not_yet(*args):
+        raise NotImplementedError
+    for check in (check_softplus, check_hypot_fixed):
+        said, ok = _said(check, not_yet, capsys)
+        assert not ok and said.startswith("⏳"), said

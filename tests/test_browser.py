@@ -1,8 +1,22 @@
 """The series as a learner sees it: JupyterLab in headless Chromium, Run All, every slider moved.
 
 For every notebooks/[0-9]*.ipynb (a new notebook is covered without a new line), in one
-JupyterLab server on a temporary copy of notebooks/ (JupyterLab autosaves):
-open the notebook, wait for its kernel, clear the outputs and Run All, then check that
+JupyterLab server on a temporary copy of the project's layout, as `dev.py lab` serves it
+(notebooks/, docs/, README.md and CONTRIBUTING.md; JupyterLab autosaves, so a copy):
+
+Opening (test_opening_changes_nothing): the notebook, opened and left alone until its
+kernel is ready, shows a clean tab (no ● "modified": the saved kernelspec is the one
+JupyterLab writes) and no notification toast (news, updates: dev.py's overrides.json),
+and its file on disk is byte for byte what it was.
+
+Links (test_links_in_jupyterlab): every link of every markdown cell is followed as a
+learner clicks it: a link to a file (../docs/notation.md, ../README.md, another notebook)
+opens that file in a JupyterLab tab, and the file exists inside the served folder; a
+link to a heading (#...) names a heading of the notebook. Links to the web are not
+followed (the test is offline).
+
+Run All (test_notebook_in_jupyterlab): open the notebook, wait for its kernel, clear the
+outputs and Run All, then check that
   - every cell ran and no cell shows an error;
   - every figure the saved notebook has is rendered and not blank (per cell, at least as
     many as saved);
@@ -16,12 +30,18 @@ open the notebook, wait for its kernel, clear the outputs and Run All, then chec
     "diverged", a new figure and no error.
 A screenshot of each moved slider goes to tests/screenshots/ (ignored by git).
 
-Projector mode (test_projector_mode): a second JupyterLab whose kernels have
-BACKPROP_PROJECTOR=1 runs each notebook up to its first figure, in a 1280 x 720 window
-(a projector's), the file browser closed; that figure must come out in projector mode
-(twice the pixels: sharper). One shown smaller than its size (shrunk to fit the window,
-and its text below 14 pt with it) is reported as a warning. Its screenshot is
-tests/screenshots/NN_name-projector.png.
+Projector mode (test_projector_fits_the_screen): a second JupyterLab whose kernels have
+BACKPROP_PROJECTOR=1 runs each notebook (Run All) in a projector's 1280 x 720 window,
+the file browser closed, as a teacher presents. Figures come out in projector mode (twice
+the pixels: sharper), and every figure (in a cell's output or a slider's) is measured
+against the notebook area (the scrolling panel between the toolbar and the status bar):
+at 100 % (1280 x 720) and at 150 % zoom (emulated as the browser does it: a CSS viewport
+of 853 x 480 at device scale factor 1.5), each in the normal layout and in JupyterLab's
+Presentation Mode. A figure taller than the area fails, and so does one shrunk (to the
+column's width) so far that its smallest text, 14 pt as projector mode draws it, is
+below 14 pt on the screen at 150 %; one shrunk at 100 % is reported as a warning.
+Screenshots: tests/screenshots/NN_name-projector.png (100 %) and
+NN_name-projector-150.png (150 %, the tallest figure at the top of the area).
 
     pytest tests/test_browser.py -v          (marker "browser")
 
@@ -42,18 +62,16 @@ import re
 import shutil
 import warnings
 from pathlib import Path
+from urllib.parse import unquote, urlsplit
 
 import nbformat
 import pytest
 from browser_helpers import (
-    ERROR_PATTERN,
-    RUN_FINISHED_JS,
     VIEWPORT,
     LabServer,
     cells,
     headless_chromium,
     looks_like_error,
-    menu,
     open_notebook,
     painted,
     press_slider_key,
@@ -72,6 +90,8 @@ ROOT = Path(__file__).resolve().parent.parent
 NOTEBOOK_DIR = Path(os.environ.get("BACKPROP_BROWSER_NOTEBOOKS") or ROOT / "notebooks")
 NOTEBOOKS = sorted(NOTEBOOK_DIR.glob("[0-9]*.ipynb"))
 SCREENSHOTS = Path(__file__).resolve().parent / "screenshots"
+# what `dev.py lab` serves besides notebooks/: the files the notebooks link to
+SERVED_BESIDE = ("docs", "README.md", "CONTRIBUTING.md")
 
 RUN_ALL_TIMEOUT = 300  # seconds for Run All of one notebook (MNIST takes 1-2 min)
 SLIDER_TIMEOUT = 180  # seconds for one rerun of a slider's callback
@@ -90,15 +110,33 @@ def chromium():
         yield browser
 
 
+def served_copy(work_dir: Path) -> Path:
+    """A copy of what `dev.py lab` serves (the project's folder, with the notebooks of
+    NOTEBOOK_DIR in notebooks/); returns its root."""
+    root = work_dir / "project"
+    shutil.copytree(NOTEBOOK_DIR, root / "notebooks",
+                    ignore=shutil.ignore_patterns(".ipynb_checkpoints", "__pycache__"))
+    for name in SERVED_BESIDE:
+        source = ROOT / name
+        if source.is_dir():
+            shutil.copytree(source, root / name)
+        elif source.is_file():
+            shutil.copy2(source, root / name)
+    return root
+
+
+def served(notebook: Path) -> str:
+    """A notebook's path in the served folder (as JupyterLab names it)."""
+    return f"notebooks/{notebook.name}"
+
+
 @pytest.fixture(scope="module")
 def lab(chromium, tmp_path_factory):
-    """JupyterLab serving a temporary copy of the notebooks; always stopped afterwards,
-    with its kernels. (It needs `chromium` so that nothing starts when that is skipped.)"""
+    """JupyterLab serving a temporary copy of the project's layout; always stopped
+    afterwards, with its kernels. (It needs `chromium` so that nothing starts when that
+    is skipped.)"""
     work_dir = tmp_path_factory.mktemp("jupyterlab")
-    root_dir = work_dir / "notebooks"
-    shutil.copytree(NOTEBOOK_DIR, root_dir,
-                    ignore=shutil.ignore_patterns(".ipynb_checkpoints", "__pycache__"))
-    server = LabServer(root_dir=root_dir, work_dir=work_dir)
+    server = LabServer(root_dir=served_copy(work_dir), work_dir=work_dir)
     try:
         server.start()
         yield server
@@ -106,19 +144,133 @@ def lab(chromium, tmp_path_factory):
         server.stop()
 
 
-# ---- the test ---------------------------------------------------------------------------
+# ---- opening a notebook changes nothing -------------------------------------------------
+
+SETTLE_MS = 3000  # after the kernel is ready: its kernelspec and language_info have arrived
+OPENED_JS = """() => {
+    const tab = Array.from(document.querySelectorAll('#jp-main-dock-panel .lm-TabBar-tab'))
+        .find(t => t.classList.contains('lm-mod-current'));
+    return {
+        dirty: Boolean(tab && tab.classList.contains('jp-mod-dirty')),
+        toasts: Array.from(document.querySelectorAll('.Toastify__toast'))
+            .map(t => t.innerText.trim().slice(0, 120)),
+    };
+}"""
+
+
+@pytest.mark.parametrize("notebook", NOTEBOOKS, ids=[p.stem for p in NOTEBOOKS])
+def test_opening_changes_nothing(notebook: Path, chromium, lab: LabServer):
+    """Opened and left alone, a notebook is not marked modified, no toast covers the page,
+    and its file is unchanged."""
+    on_disk = lab.root_dir / served(notebook)
+    before = on_disk.read_bytes()
+    context = chromium.new_context(viewport=VIEWPORT)
+    page = context.new_page()
+    try:
+        open_notebook(page, lab, served(notebook))
+        page.wait_for_timeout(SETTLE_MS)
+        state = page.evaluate(OPENED_JS)
+        if state["dirty"] or state["toasts"]:
+            SCREENSHOTS.mkdir(exist_ok=True)
+            page.screenshot(path=SCREENSHOTS / f"{notebook.stem}-opened.png")
+    finally:
+        context.close()
+        lab.shutdown_kernels()
+    assert not state["dirty"], (
+        f"{notebook.name}: opening it marks it modified (● on its tab) before anything "
+        f"runs, and autosave would rewrite it: is its saved metadata.kernelspec the one "
+        f"JupyterLab writes? Run `python tools/fix_kernelspec.py {notebook.name}`")
+    assert not state["toasts"], (
+        f"{notebook.name}: a notification covers the page: {state['toasts']}; `dev.py` "
+        f"writes QUIET_LAB_SETTINGS into the environment's share/jupyter/lab/settings/"
+        f"overrides.json (run `python dev.py test` or `python dev.py lab` once)")
+    assert on_disk.read_bytes() == before, f"{notebook.name}: opening it changed its file"
+
+
+# ---- every link works where it is read -------------------------------------------------
+
+LINK_SELECTOR = (".jp-NotebookPanel:not(.lm-mod-hidden) .jp-MarkdownCell "
+                 ".jp-RenderedMarkdown a[href]")
+LINKS_JS = """() => Array.from(document.querySelectorAll(
+        '.jp-NotebookPanel:not(.lm-mod-hidden) .jp-MarkdownCell .jp-RenderedMarkdown a[href]'))
+    .map((a, index) => ({index, href: a.getAttribute('href'),
+                         text: a.textContent.trim().slice(0, 50),
+                         anchor: a.classList.contains('jp-InternalAnchorLink')}))"""
+OPENED_PATH_JS = """path => Array.from(
+        document.querySelectorAll('#jp-main-dock-panel .lm-TabBar-tab'))
+    .some(t => (t.getAttribute('title') || '').split('\\n').includes('Path: ' + path))"""
+
+
+@pytest.mark.parametrize("notebook", NOTEBOOKS, ids=[p.stem for p in NOTEBOOKS])
+def test_links_in_jupyterlab(notebook: Path, chromium, lab: LabServer):
+    """Every link of the notebook, clicked in JupyterLab, opens what it names."""
+    context = chromium.new_context(viewport=VIEWPORT)
+    page = context.new_page()
+    problems, followed = [], 0
+    try:
+        open_notebook(page, lab, served(notebook))
+        files = f"{lab.base_url}/files/"
+        opened: set[str] = set()
+        for link in page.evaluate(LINKS_JS):
+            href, what = link["href"], f"link {link['text']!r} ({link['href'][:80]})"
+            if link["anchor"] or href.startswith(("http://", "https://", "mailto:")) \
+                    and not href.startswith(files):
+                continue  # a heading's own ¶ link, or the web (offline here)
+            if href.startswith("#"):
+                target = unquote(href[1:])
+                if not page.evaluate("id => Boolean(document.getElementById(id))", target):
+                    problems.append(f"{what}: no heading #{target} in the notebook")
+                followed += 1
+                continue
+            if not href.startswith(files):
+                problems.append(f"{what}: not a link JupyterLab can open")
+                continue
+            path = unquote(urlsplit(href[len(files):]).path)
+            followed += 1
+            if not lab.exists(path):
+                problems.append(f"{what}: {path} is not in the folder JupyterLab serves")
+                continue
+            if path in opened:
+                continue
+            page.locator(LINK_SELECTOR).nth(link["index"]).evaluate("a => a.click()")
+            try:
+                page.wait_for_function(OPENED_PATH_JS, arg=path, timeout=60_000)
+                opened.add(path)
+            except Exception:
+                problems.append(f"{what}: clicked, JupyterLab opened no tab for {path}")
+            dismiss_dialogs(page)
+    finally:
+        context.close()
+        lab.shutdown_kernels()
+    assert not problems, f"{notebook.name}:\n" + "\n".join(problems)
+    sources = nbformat.read(notebook, as_version=4)
+    if any("](" in c.source for c in sources.cells if c.cell_type == "markdown"):
+        assert followed, f"{notebook.name}: JupyterLab shows none of its links"
+
+
+def dismiss_dialogs(page) -> None:
+    """Close a dialog a newly opened notebook may show (e.g. about its kernel)."""
+    for _ in range(3):
+        dialog = page.locator(".jp-Dialog")
+        if not dialog.count():
+            return
+        page.keyboard.press("Escape")
+        page.wait_for_timeout(300)
+
+
+# ---- Run All and the sliders ------------------------------------------------------------
 
 @pytest.mark.parametrize("notebook", NOTEBOOKS, ids=[p.stem for p in NOTEBOOKS])
 def test_notebook_in_jupyterlab(notebook: Path, chromium, lab: LabServer):
     """Run All shows every figure and no error; every slider redraws when moved."""
-    saved = nbformat.read(lab.root_dir / notebook.name, as_version=4)  # the copy it serves
+    saved = nbformat.read(lab.root_dir / served(notebook), as_version=4)  # the copy it serves
     SCREENSHOTS.mkdir(exist_ok=True)
     for old in SCREENSHOTS.glob(f"{notebook.stem}*.png"):
         old.unlink()
     context = chromium.new_context(viewport=VIEWPORT)
     page = context.new_page()
     try:
-        open_notebook(page, lab, notebook.name)
+        open_notebook(page, lab, served(notebook))
         to_run = [i for i, cell in enumerate(saved.cells)
                   if cell.cell_type == "code" and cell.source.strip()]
         run_all(page, to_run, timeout=RUN_ALL_TIMEOUT)
@@ -128,7 +280,7 @@ def test_notebook_in_jupyterlab(notebook: Path, chromium, lab: LabServer):
         check_every_slider_shown(notebook.name, saved, sliders)
         for k, slider in enumerate(sliders):
             check_slider(page, slider, f"{notebook.name}: slider {k + 1}", saved,
-                         kernel_idle=lambda: lab.kernel_idle(notebook.name),
+                         kernel_idle=lambda: lab.kernel_idle(served(notebook)),
                          screenshot=f"{notebook.stem}-slider{k + 1}")
         if not sliders:
             page.screenshot(path=SCREENSHOTS / f"{notebook.stem}.png")
@@ -254,21 +406,41 @@ def first_line(source: str) -> str:
     return source.strip().splitlines()[0][:60] if source.strip() else ""
 
 
-# ---- projector mode: one figure per notebook, at a projector's resolution ---------------
+# ---- projector mode: every figure fits the screen, at 100 % and at 150 % ----------------
 
 PROJECTOR_VIEWPORT = {"width": 1280, "height": 720}
-FIGURE_SIZE_JS = """img => ({natural: img.naturalWidth, shown: img.getBoundingClientRect().width,
-                             meant: Number(img.getAttribute('width')) || img.naturalWidth})"""
+ZOOMED_VIEWPORT = {"width": 853, "height": 480}  # 1280 x 720 at 150 %, as the browser lays it out
+ZOOM = 1.5
+MIN_SHOWN_PT = 14  # backprop_lib.style.MIN_SHOWN_PT: projector mode's smallest text, unshrunk
+# Every figure of the open notebook (a cell's output or a slider's) against the notebook
+# area: the panel that scrolls between the notebook's toolbar and the status bar.
+FIGURES_JS = """() => {
+    const panel = document.querySelector('.jp-NotebookPanel:not(.lm-mod-hidden)');
+    const area = panel.querySelector('.jp-WindowedPanel-outer')
+        || panel.querySelector('.jp-NotebookPanel-notebook');
+    const cells = Array.from(panel.querySelectorAll('.jp-Notebook .jp-Cell'));
+    const figures = Array.from(panel.querySelectorAll(
+            '.jp-Cell .jp-RenderedImage img, .jp-Cell .jp-RenderedSVG img'))
+        .filter(img => img.complete && img.naturalWidth > 0).map(img => {
+            const box = img.getBoundingClientRect();
+            return {cell: cells.indexOf(img.closest('.jp-Cell')),
+                    widget: Boolean(img.closest('.widget-output')),
+                    natural: img.naturalWidth,
+                    meant: Number(img.getAttribute('width')) || img.naturalWidth,
+                    width: box.width, height: box.height};
+        });
+    return {area: {width: area.clientWidth, height: area.clientHeight},
+            presentation: Boolean(document.querySelector('.jp-mod-presentationMode')),
+            figures};
+}"""
 
 
 @pytest.fixture(scope="module")
 def projector_lab(chromium, tmp_path_factory):
     """A second JupyterLab, on another copy, whose kernels run with BACKPROP_PROJECTOR=1."""
     work_dir = tmp_path_factory.mktemp("jupyterlab-projector")
-    root_dir = work_dir / "notebooks"
-    shutil.copytree(NOTEBOOK_DIR, root_dir,
-                    ignore=shutil.ignore_patterns(".ipynb_checkpoints", "__pycache__"))
-    server = LabServer(root_dir=root_dir, work_dir=work_dir, env={"BACKPROP_PROJECTOR": "1"})
+    server = LabServer(root_dir=served_copy(work_dir), work_dir=work_dir,
+                       env={"BACKPROP_PROJECTOR": "1"})
     try:
         server.start()
         yield server
@@ -276,59 +448,74 @@ def projector_lab(chromium, tmp_path_factory):
         server.stop()
 
 
-def first_figure_cell(nb) -> int | None:
-    """The index of the first cell whose saved outputs have a figure."""
-    for i, cell in enumerate(nb.cells):
-        if cell.cell_type == "code" and any(
-                kind in out.get("data", {}) for out in cell.get("outputs", [])
-                for kind in FIGURE_TYPES):
-            return i
-    return None
+def has_figures(nb) -> bool:
+    """True if a cell's saved outputs hold a figure."""
+    return any(kind in out.get("data", {}) for cell in nb.cells if cell.cell_type == "code"
+               for out in cell.get("outputs", []) for kind in FIGURE_TYPES)
 
 
-def run_through(page, last: int, to_run: list[int], timeout: float) -> None:
-    """Clear every output, then run the cells up to and including cell `last` (by selecting
-    the cell after it and running all above), and wait until to_run have run."""
-    menu(page, "Edit", "Clear Outputs of All Cells")
-    after = page.locator(".jp-Notebook .jp-Cell").nth(last + 1)
-    if after.count() == 0:
-        menu(page, "Run", "Run All Cells")
-    else:
-        after.locator(".jp-InputPrompt").first.click()
-        menu(page, "Run", "Run All Above Selected Cell")
-    page.wait_for_function(RUN_FINISHED_JS, arg=[ERROR_PATTERN, to_run],
-                           timeout=timeout * 1000, polling=500)
+def figure_problems(measured: dict, zoom: float, where: str) -> tuple[list[str], list[str]]:
+    """(failures, warnings) for the figures measured by FIGURES_JS in one layout."""
+    failures, notes = [], []
+    area = measured["area"]
+    for fig in measured["figures"]:
+        name = (f"{where}: cell {fig['cell'] + 1}'s "
+                f"{'slider ' if fig['widget'] else ''}figure")
+        if fig["height"] > area["height"]:
+            failures.append(f"{name} is {fig['height']:.0f} px tall, the notebook area "
+                            f"{area['height']} px: it cannot be seen whole")
+        shrink = fig["width"] / fig["meant"]
+        shown_pt = MIN_SHOWN_PT * shrink * zoom
+        if shown_pt < MIN_SHOWN_PT - 0.25:
+            message = (f"{name} is shrunk to {shrink:.0%} of its {fig['meant']} px to fit "
+                       f"the column ({fig['width']:.0f} px): its smallest text is shown at "
+                       f"{shown_pt:.1f} pt")
+            (failures if zoom > 1 else notes).append(message)
+        if fig["natural"] < 1.9 * fig["meant"]:
+            failures.append(f"{name} is not drawn at twice its pixels ({fig['natural']} for "
+                            f"{fig['meant']}): does the setup cell call set_style()?")
+    return failures, notes
 
 
 @pytest.mark.parametrize("notebook", NOTEBOOKS, ids=[p.stem for p in NOTEBOOKS])
-def test_projector_mode(notebook: Path, chromium, projector_lab: LabServer):
-    """With BACKPROP_PROJECTOR=1 the first figure is sharper (twice the pixels) and shown
-    whole at 1280 x 720."""
-    saved = nbformat.read(projector_lab.root_dir / notebook.name, as_version=4)
-    first = first_figure_cell(saved)
-    if first is None:
+def test_projector_fits_the_screen(notebook: Path, chromium, projector_lab: LabServer):
+    """With BACKPROP_PROJECTOR=1 every figure is sharp and seen whole, with its text at
+    14 pt or more at 150 %, in a 1280 x 720 window at 100 % and 150 %, with and without
+    JupyterLab's Presentation Mode."""
+    saved = nbformat.read(projector_lab.root_dir / served(notebook), as_version=4)
+    if not has_figures(saved):
         pytest.skip(f"{notebook.name} has no figure")
     SCREENSHOTS.mkdir(exist_ok=True)
-    context = chromium.new_context(viewport=PROJECTOR_VIEWPORT)
+    context = chromium.new_context(viewport=PROJECTOR_VIEWPORT, device_scale_factor=ZOOM)
     page = context.new_page()
     name = f"{notebook.stem}-projector"
+    failures, notes, measured = [], [], {}
     try:
-        open_notebook(page, projector_lab, notebook.name)
-        collapse_left_sidebar(page)  # as a teacher presenting does (View > Presentation Mode too)
-        to_run = [i for i, cell in enumerate(saved.cells[:first + 1])
+        open_notebook(page, projector_lab, served(notebook))
+        collapse_left_sidebar(page)  # as a teacher presenting does
+        to_run = [i for i, cell in enumerate(saved.cells)
                   if cell.cell_type == "code" and cell.source.strip()]
-        run_through(page, first, to_run, timeout=RUN_ALL_TIMEOUT)
+        run_all(page, to_run, timeout=RUN_ALL_TIMEOUT)
         wait_for_images(page)
         shown = cells(page)
         errors = [f"cell {i + 1}: {text[-1000:]}" for i in to_run for text in shown[i]["stderr"]
                   if looks_like_error(text)]
         assert not errors, f"{notebook.name}, projector mode:\n" + "\n".join(errors)
-        cell = page.locator(".jp-Notebook .jp-Cell").nth(first)
-        figure = cell.locator(".jp-RenderedImage img").first
-        figure.wait_for(timeout=30_000)
-        cell.evaluate("c => c.scrollIntoView({block: 'start'})")
-        page.screenshot(path=SCREENSHOTS / f"{name}.png")
-        size = figure.evaluate(FIGURE_SIZE_JS)
+        for presentation in (False, True):
+            if presentation:
+                toggle_presentation_mode(page)
+            for viewport, zoom in ((PROJECTOR_VIEWPORT, 1.0), (ZOOMED_VIEWPORT, ZOOM)):
+                page.set_viewport_size(viewport)
+                page.wait_for_timeout(500)  # JupyterLab lays its panels out again
+                found = page.evaluate(FIGURES_JS)
+                mode = "Presentation Mode, " if presentation else ""
+                where = f"{notebook.name} ({mode}{zoom:.0%})"
+                more_failures, more_notes = figure_problems(found, zoom, where)
+                failures += more_failures
+                notes += more_notes
+                measured[(presentation, zoom)] = found
+                if not presentation:
+                    take_tallest(page, found, f"{name}{'-150' if zoom > 1 else ''}")
     except Exception:
         with contextlib.suppress(Exception):
             page.screenshot(path=SCREENSHOTS / f"{name}-failed.png")
@@ -336,15 +523,31 @@ def test_projector_mode(notebook: Path, chromium, projector_lab: LabServer):
     finally:
         context.close()
         projector_lab.shutdown_kernels()
-    where = f"{notebook.name}, cell {first + 1}, projector mode"
-    assert size["natural"] >= 1.9 * size["meant"], (
-        f"{where}: the figure is not drawn at twice its pixels ({size}): does the setup cell "
-        f"call set_style()?")
-    if size["shown"] < 0.99 * size["meant"]:  # reported, not failed: the notebook's to fix
-        warnings.warn(f"{where}: the figure is {size['meant']} pixels wide, shrunk to "
-                      f"{size['shown']:.0f} to fit a 1280-pixel window, its text to "
-                      f"{size['shown'] / size['meant']:.0%} of 14 pt or more: make it narrower",
-                      stacklevel=1)
+    for note in notes:
+        warnings.warn(note, stacklevel=1)
+    assert measured[(False, 1.0)]["figures"], f"{notebook.name}: no figure rendered"
+    assert measured[(True, ZOOM)]["presentation"], "Presentation Mode did not switch on"
+    assert not failures, "\n".join(failures)
+
+
+def take_tallest(page, found: dict, name: str) -> None:
+    """A screenshot with the notebook's tallest figure's cell at the top of the area."""
+    if not found["figures"]:
+        return
+    tallest = max(found["figures"], key=lambda fig: fig["height"])
+    page.locator(".jp-NotebookPanel:not(.lm-mod-hidden) .jp-Notebook .jp-Cell").nth(
+        tallest["cell"]).evaluate("c => c.scrollIntoView({block: 'start'})")
+    page.wait_for_timeout(300)
+    page.screenshot(path=SCREENSHOTS / f"{name}.png")
+
+
+def toggle_presentation_mode(page) -> None:
+    """View > Appearance > Presentation Mode (as a teacher switches it on)."""
+    page.locator(".lm-MenuBar-itemLabel", has_text=re.compile("^View$")).click()
+    page.locator(".lm-Menu-itemLabel", has_text=re.compile("^Appearance$")).hover()
+    page.locator(".lm-Menu-itemLabel", has_text=re.compile("^Presentation Mode$")).click()
+    page.wait_for_function("() => Boolean(document.querySelector('.jp-mod-presentationMode'))",
+                           timeout=10_000)
 
 
 def collapse_left_sidebar(page) -> None:

@@ -245,7 +245,9 @@ def tensor_backward(X, Y, W1, b1, W2, b2):
 def test_the_tensor_rules_agree_with_central_differences_on_mnist(seed):
     """§4: every gradient of a 784-30-10 ReLU/softmax batch of 100 agrees with central
     differences (np.allclose, rtol 1e-7, atol 1e-10): a row of dW1 and dW2, both biases,
-    200 entries of dA2. Other weights (seed) and another batch of 100 for each seed."""
+    200 entries of dA2. Other weights (seed) and another batch of 100 for each seed. The
+    condition: the ±h nudge crosses no ReLU kink (at most 2 entries of 30 here do, left
+    out; in seed 7 one does, and there central differences are off by 7e-6)."""
     images, labels, _, _ = load_mnist()
     X = images[100 * seed:100 * (seed + 1)].reshape(-1, 784).astype(np.float64) / 255
     Y = one_hot(labels[100 * seed:100 * (seed + 1)], 10).astype(np.float64)
@@ -282,8 +284,15 @@ def test_the_tensor_rules_agree_with_central_differences_on_mnist(seed):
               "b2": (grads["b2"], slopes(b2, [(c,) for c in range(10)], loss)),
               "A2": (np.array([grads["A2"][e] for e in entries]),
                      slopes(A2_work, entries, lambda: loss(A2_work)))}
+    # a nudge of W1[k, c] or b1[c] that moves some z2 across 0 meets ReLU's kink, where
+    # central differences are not the derivative: those entries are left out (and counted)
+    Z2 = X @ W1 + b1
+    smooth = {"W1": ~(np.abs(Z2) < 1e-5 * X[:, [k]]).any(axis=0),
+              "b1": ~(np.abs(Z2) < 1e-5).any(axis=0)}
     for name, (ours, numeric) in checks.items():
-        assert np.allclose(ours, numeric, rtol=1e-7, atol=1e-10), name
+        keep = smooth.get(name, np.ones(len(ours), bool))
+        assert keep.sum() >= len(ours) - 2, name
+        assert np.allclose(ours[keep], numeric[keep], rtol=1e-7, atol=1e-10), name
 
 
 # ---- section 5: scalars give the same gradients as tensors --------------------------------

@@ -270,6 +270,16 @@ def test_maxpool_equals_loops(x_shape, size, stride):
     np.testing.assert_array_equal(maxpool_backward(np.ones_like(out), cache), route)
 
 
+def test_maxpool_routes_ties_like_the_loops_after_relu():
+    # after a ReLU many windows hold several zeros, or only zeros: ties everywhere
+    x = np.maximum(np.random.default_rng(12).standard_normal((4, 3, 8, 8)), 0)
+    for size, stride in ((2, 2), (3, 1)):
+        out, cache = maxpool_forward(x, size, stride)
+        out_naive, route = maxpool_naive(x, size, stride)
+        np.testing.assert_array_equal(out, out_naive)
+        np.testing.assert_array_equal(maxpool_backward(np.ones_like(out), cache), route)
+
+
 def test_maxpool_overlapping_windows_gradient():
     rng = np.random.default_rng(5)
     x = rng.standard_normal((2, 3, 7, 7))

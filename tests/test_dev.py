@@ -55,6 +55,15 @@ def test_lab_as_root_adds_allow_root_once():
     assert cmd.count("--allow-root") == 1
 
 
+def test_lab_opens_a_handout_at_its_notebooks(tmp_path, monkeypatch):
+    """`dev.py lab _build/student` serves the handout and opens its notebooks/ folder."""
+    (tmp_path / "student" / "notebooks").mkdir(parents=True)
+    monkeypatch.chdir(tmp_path)
+    cmd = dev.lab_command("python", ["student"], as_root=False)
+    assert cmd == ["python", "-m", "jupyter", "lab", "--LabApp.default_url=/lab/tree/notebooks",
+                   str(tmp_path / "student")]
+
+
 def test_lab_opens_another_folder_instead_of_the_series(tmp_path, monkeypatch):
     (tmp_path / "student").mkdir()
     monkeypatch.chdir(tmp_path)  # named from where the user is

@@ -423,11 +423,12 @@ def test_the_busy_label_shows_while_the_callback_runs():
     assert seen[-1] == "computing…" and box.children[1].value == ""
 
 
-class FakeEvents:
-    """IPython's event manager as _Ahead uses it: register, and the test fires them."""
+class FakeKernel:
+    """IPython's event manager and the kernel's event loop as _Ahead uses them: the test
+    fires the events and runs what the loop has due."""
 
     def __init__(self):
-        self.callbacks = {}
+        self.callbacks, self.due = {}, []
 
     def register(self, name, callback):
         self.callbacks[name] = callback
@@ -435,54 +436,132 @@ class FakeEvents:
     def fire(self, name):
         self.callbacks[name](None)
 
+    def call_later(self, delay, fn, *args):
+        self.due.append((time.monotonic() + delay, fn, args))
+
+    def add_callback(self, fn, *args):
+        self.call_later(0, fn, *args)
+
+    def run(self, seconds):
+        """Run the loop for a while (what falls due meanwhile)."""
+        end = time.monotonic() + seconds
+        while time.monotonic() < end:
+            ready = [job for job in self.due if job[0] <= time.monotonic()]
+            for job in ready:
+                self.due.remove(job)
+                job[1](*job[2])
+            time.sleep(0.005)
+
 
 @pytest.fixture
-def ahead(monkeypatch):
-    """A kernel's _Ahead on fake IPython events, with short waits."""
+def kernel(monkeypatch):
+    """A kernel's _Ahead on a fake kernel, with a short idle wait."""
     monkeypatch.setattr(widgets_module._Ahead, "IDLE", 0.05)
-    events = FakeEvents()
-    monkeypatch.setattr(widgets_module._Ahead, "_instance", widgets_module._Ahead(events))
-    yield events
-    widgets_module._Ahead._instance.stop()
+    fake = FakeKernel()
+    monkeypatch.setattr(widgets_module._Ahead, "_instance", widgets_module._Ahead(fake, fake))
+    return fake
 
 
-def wait_until(condition, timeout=20.0):
-    deadline = time.monotonic() + timeout
-    while not condition():
-        assert time.monotonic() < deadline, "timed out"
-        time.sleep(0.02)
-
-
-def test_positions_next_to_the_slider_are_computed_ahead(ahead):
+def test_positions_next_to_the_slider_are_computed_ahead(kernel):
     calls = []
-    box = lr_slider(lambda lr: calls.append(lr), lr=1.0, min_lr=0.1, max_lr=10.0)
+    box = lr_slider(calls.append, lr=1.0, min_lr=0.1, max_lr=10.0)
     slider, busy, out = box.children
-    wait_until(lambda: len(calls) == 21)  # every position, the nearest first
-    assert calls[0] == 1.0 and set(calls[1:3]) == {1.26, 0.794} and len(set(calls)) == 21
+    kernel.run(0.02)
+    assert calls == [1.0]  # nothing ahead before the kernel has been idle a while
+    kernel.run(1.0)
+    assert len(calls) == 21  # then every position, the nearest first
+    assert set(calls[1:3]) == {1.26, 0.794} and len(set(calls)) == 21
     shown = []
     busy.observe(lambda change: shown.append(change.new), names="value")
     slider.value = 10 ** 0.1
     slider.value = 10 ** 0.2
     assert len(calls) == 21 and shown == []  # shown at once: no rerun, no "training…"
     assert out.outputs[0]["text"] == "learning rate: 1.58\n"
-    # a cell runs: what was kept may be stale, nothing is computed while it runs
-    ahead.fire("pre_run_cell")
-    time.sleep(0.3)
+    # a cell runs: what was kept may be stale, and nothing is computed while it runs
+    kernel.fire("pre_run_cell")
+    kernel.run(0.3)
     assert len(calls) == 21
     slider.value = 10 ** -0.1
-    assert calls[-1] == 0.794 and shown == ["training…", ""]  # computed again, on the move
-    ahead.fire("post_run_cell")
-    wait_until(lambda: len(calls) == 42)  # and ahead again once the kernel is idle
-    assert calls[22] in (0.631, 1.0)
+    assert calls[-1] == 0.794 and shown == ["training…", ""]  # computed on the move
+    kernel.run(0.3)
+    assert len(calls) == 22
+    kernel.fire("post_run_cell")
+    kernel.run(1.0)  # ahead again once the kernel is idle, from the slider's place
+    assert len(calls) == 42 and calls[22] in (0.631, 1.0)
 
 
-def test_nothing_is_computed_ahead_with_precompute_false_or_outside_a_kernel(ahead):
+def test_computing_ahead_stops_after_its_budget(kernel, monkeypatch):
+    monkeypatch.setattr(widgets_module._Ahead, "BUDGET", 0.1)
+    calls = []
+
+    def slow(lr):
+        calls.append(lr)
+        time.sleep(0.04)
+
+    lr_slider(slow, lr=1.0, min_lr=0.1, max_lr=10.0)
+    kernel.run(1.0)
+    assert 1 + 2 <= len(calls) <= 1 + 4  # about 0.1 s of work ahead, then it rests
+
+
+def test_nothing_is_computed_ahead_with_precompute_false(kernel):
     calls = []
     lr_slider(calls.append, lr=1.0, min_lr=0.1, max_lr=10.0, precompute=False)
-    time.sleep(0.3)
+    kernel.run(0.3)
     assert calls == [1.0]
     with pytest.raises(TypeError, match="precompute must be True or False"):
         lr_slider(print, precompute="no")
+
+
+def test_nothing_is_kept_outside_a_kernel():
+    calls = []
+    slider = lr_slider(calls.append, lr=1.0, min_lr=0.1, max_lr=10.0).children[0]
+    slider.value = 10.0
+    slider.value = 1.0  # back: rerun, since nothing says whether fn's world changed
+    assert calls == [1.0, 10.0, 1.0]
+
+
+KERNEL_SETUP = """\
+import matplotlib.pyplot as plt
+from backprop_lib import lr_slider
+
+def show(lr):
+    fig, ax = plt.subplots()
+    ax.plot([0, lr])
+    plt.show()
+    print("trained", lr)
+"""
+
+
+def test_a_kernel_computing_ahead_still_answers_every_cell():
+    # Between cells the idle kernel computes slider positions ahead, with prints and
+    # figures recorded; a cell sent meanwhile (nbclient, nbval, a learner) must still run
+    # and get its own output: once, a kernel dropped such a request and hung.
+    from jupyter_client.manager import start_new_kernel
+
+    manager, client = start_new_kernel(kernel_name="python3")
+    try:
+        def execute(code: str) -> str:
+            msg_id = client.execute(code)
+            text = ""
+            while True:
+                msg = client.get_iopub_msg(timeout=60)
+                if msg["parent_header"].get("msg_id") != msg_id:
+                    continue
+                if msg["msg_type"] == "stream":
+                    text += msg["content"]["text"]
+                if msg["msg_type"] == "error":
+                    raise AssertionError("\n".join(msg["content"]["traceback"]))
+                if msg["msg_type"] == "status" and msg["content"]["execution_state"] == "idle":
+                    return text
+
+        execute(KERNEL_SETUP)
+        execute("box = lr_slider(show, lr=1.0, min_lr=0.1, max_lr=10.0)")
+        for k in range(4):
+            time.sleep(0.6 * k)  # idle gaps: some short, some long enough to compute ahead
+            assert execute(f"print('cell', {k})") == f"cell {k}\n"
+        assert execute("print(box.children[-1].outputs[0]['text'])") == "learning rate: 1\n\n"
+    finally:
+        manager.shutdown_kernel(now=True)
 
 
 # --- selfcheck ------------------------------------------------------------------------------

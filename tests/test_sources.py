@@ -66,11 +66,10 @@ def split_math(text: str) -> list[str]:
 @pytest.fixture(scope="module")
 def myst():
     """MyST's markdown parser, configured as tools/build_book.py configures the site."""
+    from build_book import sphinx_config
     from markdown_it.renderer import RendererHTML
     from myst_parser.config.main import MdParserConfig
     from myst_parser.parsers.mdit import create_md_parser
-
-    from build_book import sphinx_config
 
     extensions = set(sphinx_config(student=False)["myst_enable_extensions"])
     return create_md_parser(MdParserConfig(enable_extensions=extensions), RendererHTML)

@@ -185,6 +185,32 @@ def test_named_mistakes_are_found_in_a_module(tmp_path):
     assert not MISTAKE_LIST.search("mistakes = cm - np.diag(np.diag(cm))")
 
 
+# ---- the handout: its links work in it -------------------------------------------------------
+
+def test_handout_links_resolve_inside_it(tmp_path):
+    """`dev.py student` writes notebooks/, docs/ and README.md: every relative link of
+    every copy (../docs/notation.md, ../README.md, another notebook) and of its README
+    names a file of the handout; the instructor's guide is not in it."""
+    from student_copies import write_handout
+    from test_sources import relative_links
+
+    out = tmp_path / "handout"
+    write_handout(NOTEBOOKS, out)
+    problems = []
+    pages = [(p, c.source) for p in sorted((out / "notebooks").glob("*.ipynb"))
+             for c in nbformat.read(p, as_version=4).cells if c.cell_type == "markdown"]
+    pages.append((out / "README.md", (out / "README.md").read_text(encoding="utf-8")))
+    for page, text in pages:
+        for link in relative_links(text):
+            target = (page.parent / link.split("#")[0]).resolve()
+            if out.resolve() not in target.parents or not target.exists():
+                problems.append(f"{page.name}: {link}")
+    assert not problems, f"links that lead nowhere in the handout: {problems}"
+    assert not (out / "docs" / "instructor.md").exists()
+    readme = (out / "README.md").read_text(encoding="utf-8")
+    assert all(f"notebooks/{p.name}" in readme for p in NOTEBOOKS)
+
+
 # ---- the copy runs, and shows what a student's run shows -----------------------------------
 
 def execute(path: str):

@@ -2,8 +2,14 @@
 
     python tools/student_copies.py [--out DIR] [NOTEBOOK ...]     (or: python dev.py student)
 
-Writes each notebook (default: every notebooks/[0-9]*.ipynb) to DIR (default
-_build/student/, ignored by git) without
+Writes a handout to DIR (default _build/student/, ignored by git), laid out like the
+repository so that the notebooks' links work in it (in JupyterLab, on GitHub, zipped):
+
+    DIR/notebooks/NN_name.ipynb   each notebook (default: every notebooks/[0-9]*.ipynb)
+    DIR/docs/notation.md          the guides a student reads (not the instructor's guide)
+    DIR/README.md                 a short contents page (the notebooks link to ../README.md)
+
+Each notebook is written without
   - the cells tagged `solution` (the solution code, and a markdown cell that only
     introduces it) and `solution-check` (the check run on the solution);
   - as a safety net, any other cell whose source mentions a NAME_solution name (an
@@ -21,6 +27,7 @@ from __future__ import annotations
 
 import argparse
 import re
+import shutil
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -117,6 +124,44 @@ def write_student_copies(notebooks: list[Path], out_dir: Path) -> dict[Path, Rem
     return written
 
 
+STUDENT_GUIDES = ("notation.md",)  # docs/ pages a student copy links to (not instructor.md)
+
+
+def handout_readme(notebooks: list[Path]) -> str:
+    """The handout's README.md: the series in order, and how to open it."""
+    lines = []
+    for path in notebooks:
+        nb = nbformat.read(path, as_version=4)
+        first = next((c.source for c in nb.cells if c.cell_type == "markdown"), "")
+        title = next((line.lstrip("# ").strip() for line in first.splitlines()
+                      if line.startswith("#")), path.stem)
+        lines.append(f"- [{title}](notebooks/{path.name})")
+    series = "\n".join(lines)
+    return f"""# Backpropagation, step by step (student copies)
+
+The notebooks, in order (each exercise has a hint; the solutions are not in these copies):
+
+{series}
+
+The notation used throughout: [docs/notation.md](docs/notation.md).
+
+Open them in JupyterLab from this folder (`jupyter lab`), and run each notebook from the
+top (Run > Run All Cells) before you start its exercises.
+"""
+
+
+def write_handout(notebooks: list[Path], out: Path) -> dict[Path, Removed]:
+    """The handout folder (see the module's docstring): the student copies in
+    out/notebooks/, the students' guides in out/docs/, a README.md; returns what
+    write_student_copies removed, by the copy's path."""
+    written = write_student_copies(notebooks, out / "notebooks")
+    (out / "docs").mkdir(parents=True, exist_ok=True)
+    for name in STUDENT_GUIDES:
+        shutil.copy2(ROOT / "docs" / name, out / "docs" / name)
+    (out / "README.md").write_text(handout_readme(sorted(written)), encoding="utf-8")
+    return written
+
+
 def describe(removed: Removed) -> str:
     """One line on what a copy lost, naming the cells the notebook should tag."""
     text = f"{len(removed.tagged)} tagged cell(s) removed"
@@ -138,11 +183,12 @@ def main(argv: list[str]) -> None:
                         help="folder for the copies (default: _build/student)")
     args = parser.parse_args(argv)
     notebooks = args.notebooks or sorted((ROOT / "notebooks").glob("[0-9]*.ipynb"))
-    for target, removed in write_student_copies(notebooks, args.out).items():
+    for target, removed in write_handout(notebooks, args.out).items():
         print(f"{target.name}: {describe(removed)}")
     where = args.out.resolve()
     shown = where.relative_to(ROOT) if where.is_relative_to(ROOT) else where
-    print(f"student copies written to {shown}/ (open them with: python dev.py lab {shown})")
+    print(f"student copies written to {shown}/notebooks/, with docs/ and a README.md "
+          f"(open them with: python dev.py lab {shown})")
 
 
 if __name__ == "__main__":

@@ -17,30 +17,12 @@ import math
 from collections.abc import Callable
 
 from ..autograd import Value
-from ..selfcheck import check_exercise, passed
+from ..selfcheck import check_exercise
 
 __all__ = ["check_softplus", "check_hypot_fixed"]
 
 _CLOSE = {"rel_tol": 1e-6, "abs_tol": 1e-9}
 
-
-class Verdict(int):
-    """A check's verdict, True or False like a bool, that a notebook does not echo.
-
-    The check has already printed its ✅/❌/⏳ line; a bare `True` or `False` under it (as
-    a check cell's last expression would show) would only distract. `bool(v)`, `v == True`
-    and `if v:` work as for a bool.
-    """
-
-    def __repr__(self) -> str:
-        return repr(bool(self))
-
-    def _ipython_display_(self) -> None:
-        """Shown as nothing in IPython and Jupyter."""
-
-
-def _verdict() -> Verdict:
-    return Verdict(passed())
 
 
 def _close(got: float, want: float) -> bool:
@@ -132,14 +114,14 @@ def _judge_softplus(fn: Callable) -> Callable[[object], str | None]:
     return judge
 
 
-def check_softplus(fn: Callable) -> Verdict:
+def check_softplus(fn: Callable) -> None:
     """Exercise (a): softplus as one new operation of the engine, overflow-safe both ways.
 
     The judge puts softplus(x) in L = 3 softplus(x) + x (x used twice, grad 3 arriving)
-    at seven points, x = ±800 among them, and wants one node with children (x,).
+    at seven points, x = ±800 among them, and wants one node with children (x,). Prints
+    one ✅/❌/⏳ line; `backprop_lib.selfcheck.passed()` then says whether it passed.
     """
     check_exercise("softplus as a new operation", fn, (Value(0.7),), judge=_judge_softplus(fn))
-    return _verdict()
 
 
 # ---- exercise (b): hypot with a corrected closure -----------------------------------------
@@ -234,12 +216,12 @@ def _judge_hypot(fn: Callable) -> Callable[[object], str | None]:
     return judge
 
 
-def check_hypot_fixed(fn: Callable) -> Verdict:
+def check_hypot_fixed(fn: Callable) -> None:
     """Exercise (b): hypot with its closure corrected, one node with children (a, b).
 
     The judge tries hypot(x, x) (a value used twice, which tells `=` from `+=`) and
-    L = 2 hypot(a, b)² + a + b at four points, negative ones among them.
+    L = 2 hypot(a, b)² + a + b at four points, negative ones among them. Prints one line;
+    `backprop_lib.selfcheck.passed()` then says whether it passed.
     """
     check_exercise("hypot with a corrected closure", fn, (Value(3.0), Value(4.0)),
                    judge=_judge_hypot(fn))
-    return _verdict()

@@ -20,22 +20,12 @@ import numpy as np
 
 from ..gradcheck import numerical_gradient
 from ..rnn import clip_by_global_norm, global_norm
-from ..selfcheck import check_exercise, passed
+from ..selfcheck import check_exercise
 
 __all__ = ["check_leaky_step", "check_clip_global"]
 
 MAX_NORMS = (1.0, 100.0)  # exercise 2: one below the gradients' joint norm, one above
 CLIP_RTOL = 1e-6          # accepts PyTorch's max_norm / (norm + 1e-6): off by about 2e-7
-
-
-class Verdict(int):
-    """True or False like a bool, but not echoed under a check cell (the ✅/❌ line says it)."""
-
-    def __repr__(self) -> str:
-        return repr(bool(self))
-
-    def _ipython_display_(self) -> None:
-        """Shown as nothing in IPython and Jupyter."""
 
 
 def _name(fn: Callable, exercise: str) -> str:
@@ -104,7 +94,7 @@ def _leaky_mistakes(dh, dh_next, x, h_prev, z, h, Wx, Wh, alpha) -> dict[str, li
     }
 
 
-def check_leaky_step(fn: Callable, dh, dh_next, x, h_prev, z, h, Wx, Wh, alpha) -> Verdict:
+def check_leaky_step(fn: Callable, dh, dh_next, x, h_prev, z, h, Wx, Wh, alpha) -> None:
     """Exercise 1: fn(dh, dh_next, x, h_prev, z, h, Wx, Wh, alpha) -> dx, dh_prev, dWx,
     dWh, db of one step of h_t = (1 - alpha) h_(t-1) + alpha tanh(z_t), checked against
     central differences; the mistakes a class makes most are named."""
@@ -115,7 +105,6 @@ def check_leaky_step(fn: Callable, dh, dh_next, x, h_prev, z, h, Wx, Wh, alpha) 
     check_exercise(_name(fn, "one leaky BPTT step"), fn, data + (alpha,), expected,
                    parts=["dx", "dh_prev", "dWx", "dWh", "db"], mistakes=mistakes,
                    n_samples=x.shape[0])
-    return Verdict(passed())
 
 
 # ---- exercise 2: clipping by global norm -----------------------------------------------
@@ -252,7 +241,7 @@ def _one_case(got, grads, norm: float, max_norm: float, changed: list) -> str | 
         _clipped_problem(clipped, grads, norm, max_norm)
 
 
-def check_clip_global(fn: Callable, grads) -> Verdict:
+def check_clip_global(fn: Callable, grads) -> None:
     """Exercise 2: fn(grads, max_norm) -> (new arrays scaled by one common factor so that
     their joint norm is at most max_norm, the joint norm before), tried with max_norm below
     and above the joint norm of `grads`; calling the library's clipping is refused."""
@@ -264,4 +253,3 @@ def check_clip_global(fn: Callable, grads) -> Verdict:
     judge = _clip_judge(fn, grads)
     check_exercise(_name(fn, "clip by global norm"), judge.first_call, (grads, MAX_NORMS[0]),
                    judge=judge, forbidden=(clip_by_global_norm, global_norm))
-    return Verdict(passed())

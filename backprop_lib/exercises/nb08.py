@@ -8,7 +8,8 @@ is given and calls `check_exercise`:
     check_adam_step(adam_step, w, g, m, s, t)                                   # ex. 2
     check_layernorm_backward(layernorm_backward, x, gamma, beta, dout)          # ex. 3
 
-Each returns True if the answer is right (and prints one ✅, ❌ or ⏳ line).
+Each prints one ✅, ❌ or ⏳ line and returns None (selfcheck.passed() tells whether the
+last check succeeded).
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from collections.abc import Callable
 import numpy as np
 
 from ..layers import batchnorm_backward, batchnorm_forward
-from ..selfcheck import check_exercise, passed
+from ..selfcheck import check_exercise
 
 __all__ = ["check_batchnorm_backward", "check_adam_step", "check_layernorm_backward",
            "layernorm_forward"]
@@ -74,6 +75,10 @@ def _norm_mistakes(x_hat, inv_std, gamma, dout, axis: int, n: int, other: int) -
         f"the sums in dx run over axis={1 - axis} instead of axis={axis}: normalisation "
         f"mixes {what}, so its backward sums over them":
             [dx(dxh, ax=1 - axis, k=other), None, None],
+        f"the sums in dx run over axis={1 - axis} instead of axis={axis} (keepdims=True "
+        f"let them broadcast without an error): normalisation mixes {what}, so its "
+        f"backward sums over them":
+            [dx(dxh, ax=1 - axis), None, None],
         "gamma is missing from dx: the output is gamma·x̂ + beta, so dx̂ = dout·gamma":
             [dx(dout), None, None],
         "dgamma and dbeta are swapped: return dx, dgamma, dbeta; dbeta = sum of dout, "
@@ -85,13 +90,13 @@ def _norm_mistakes(x_hat, inv_std, gamma, dout, axis: int, n: int, other: int) -
     }
     if n != other:
         mistakes[f"dx divides by {other} instead of {n}: the mean and the variance are "
-                 f"taken over {what}, {n} values"] = [dx(dxh) * n / other, None, None]
+                 f"taken over {what}, {n} values"] = [dx(dxh, k=other), None, None]
     return right, dgamma, dbeta, mistakes
 
 
 # ---- exercise 1: batchnorm's backward pass, compact ------------------------------------
 
-def check_batchnorm_backward(fn: Callable, x, gamma, beta, dout) -> bool:
+def check_batchnorm_backward(fn: Callable, x, gamma, beta, dout) -> None:
     """Check exercise 1: fn(dout, cache) -> (dx, dgamma, dbeta), cache as
     batchnorm_forward(x, gamma, beta) gives it: (x_hat, inv_std, gamma)."""
     x, gamma, beta, dout = _norm_data(x, gamma, beta, dout)
@@ -102,7 +107,6 @@ def check_batchnorm_backward(fn: Callable, x, gamma, beta, dout) -> bool:
     check_exercise(_name(fn, "batchnorm backward"), fn, (dout, cache), [right, dgamma, dbeta],
                    parts=["dx", "dgamma", "dbeta"], mistakes=mistakes, n_samples=N,
                    forbidden=(batchnorm_backward,), rtol=1e-7, atol=1e-10)
-    return passed()
 
 
 # ---- exercise 2: one step of Adam ---------------------------------------------------------
@@ -118,7 +122,7 @@ def _adam(w, g, m, s, t, lr, b1, b2, eps, *, correct=(True, True), power=0, weig
 
 
 def check_adam_step(fn: Callable, w, g, m, s, t: int, lr: float = 0.01, beta1: float = 0.9,
-                    beta2: float = 0.999, eps: float = 1e-8) -> bool:
+                    beta2: float = 0.999, eps: float = 1e-8) -> None:
     """Check exercise 2: fn(w, g, m, s, t, lr, beta1, beta2, eps) -> (w, m, s) after
     step t (t = 1 for the first step), with Adam's bias correction."""
     w, g, m, s = (_floats(k, v, 1) for k, v in (("w", w), ("g", g), ("m", m), ("s", s)))
@@ -151,7 +155,6 @@ def check_adam_step(fn: Callable, w, g, m, s, t: int, lr: float = 0.01, beta1: f
     }
     check_exercise(_name(fn, "Adam step"), fn, args, right, parts=["w", "m", "s"],
                    mistakes=mistakes, rtol=1e-9, atol=1e-12)
-    return passed()
 
 
 # ---- exercise 3: layer normalisation's backward pass, found with a gradient check ------
@@ -168,7 +171,7 @@ def layernorm_forward(x, gamma, beta, eps: float = 1e-5):
     return gamma * x_hat + beta, (x_hat, inv_std, gamma)
 
 
-def check_layernorm_backward(fn: Callable, x, gamma, beta, dout) -> bool:
+def check_layernorm_backward(fn: Callable, x, gamma, beta, dout) -> None:
     """Check exercise 3: fn(dout, cache) -> (dx, dgamma, dbeta) of layernorm_forward."""
     x, gamma, beta, dout = _norm_data(x, gamma, beta, dout)
     _, cache = layernorm_forward(x, gamma, beta)
@@ -181,4 +184,3 @@ def check_layernorm_backward(fn: Callable, x, gamma, beta, dout) -> bool:
     check_exercise(_name(fn, "layer norm backward"), fn, (dout, cache),
                    [right, dgamma, dbeta], parts=["dx", "dgamma", "dbeta"],
                    mistakes=mistakes, rtol=1e-7, atol=1e-10)
-    return passed()

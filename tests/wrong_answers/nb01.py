@@ -61,7 +61,7 @@ def steps_to_accuracy(lr, target):
 def steps_to_accuracy(lr, target):
     _, _, _, snaps = train_neuron(X, y, lr, 2000, snapshot_at=range(2001))
     return next(s for s, (w, b) in snaps.items() if accuracy(w, b) > target)   # > for >=
-""", ("exactly 90 %", "is >=, not >")),
+""", ("exactly 90%", "is >=, not >")),
     Wrong(NB, "steps_to_accuracy", """
 def steps_to_accuracy(lr, target):
     _, _, _, snaps = train_neuron(X, y, lr, 2000, snapshot_at=range(2001))
