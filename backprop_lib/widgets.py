@@ -43,64 +43,93 @@ class _Recording:
 
 
 class _Stream:
-    """A stand-in for sys.stdout / sys.stderr that writes into a recording."""
+    """sys.stdout / sys.stderr while a run is recorded: what the recording thread writes
+    goes into the recording; every other thread's writes, and everything else the kernel
+    asks of its stream (set_parent, fileno, ...), go to the kernel's own stream."""
 
     encoding = "utf-8"
 
-    def __init__(self, recording: _Recording, name: str, original=None):
+    def __init__(self, recording: _Recording, name: str, original):
         self.recording, self.name, self.original = recording, name, original
-
-    def set_parent(self, parent) -> None:
-        """ipykernel sets the header of the message being handled on sys.stdout/stderr,
-        also while a recording runs: pass it on, so later output goes to the right cell."""
-        if hasattr(self.original, "set_parent"):
-            self.original.set_parent(parent)
+        self.thread = threading.get_ident()
 
     def write(self, text: str) -> int:
+        if threading.get_ident() != self.thread:
+            return self.original.write(text)
         self.recording.write(self.name, text)
         return len(text)
 
     def flush(self) -> None:
-        pass
+        if threading.get_ident() != self.thread:
+            self.original.flush()
 
     def isatty(self) -> bool:
         return False
 
+    def __getattr__(self, name: str):
+        return getattr(self.original, name)
 
-def _record(fn: Callable[[], object]) -> list[dict]:
-    """Run fn() with prints and displayed figures recorded; an error becomes its traceback."""
+
+def _figure_output(fig) -> tuple[dict, dict]:
+    """A figure as the kernel would show it (its PNG, or retina PNG in projector mode):
+    the shell's own formatters, read only; outside IPython a plain PNG."""
     from IPython import get_ipython
-    from IPython.core.displaypub import DisplayPublisher
-    from ipywidgets.widgets.interaction import show_inline_matplotlib_plots
-
-    recording = _Recording()
-
-    class Publisher(DisplayPublisher):
-        def publish(self, data, metadata=None, *args, **kwargs):
-            recording.display(data, metadata)
-
-        def clear_output(self, wait=False):
-            recording.outputs.clear()
-
-        def set_parent(self, parent):  # the kernel calls it for each message it handles
-            if hasattr(saved[2], "set_parent"):  # (ipykernel's own publisher has it)
-                saved[2].set_parent(parent)
 
     shell = get_ipython()
-    saved = sys.stdout, sys.stderr, getattr(shell, "display_pub", None)
+    if shell is not None and getattr(shell, "display_formatter", None) is not None:
+        return shell.display_formatter.format(fig)
+    import base64
+    import io
+
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="png", bbox_inches="tight")
+    return ({"image/png": base64.b64encode(buffer.getvalue()).decode("ascii"),
+             "text/plain": repr(fig)}, {})
+
+
+def _record(fn: Callable[[], object]) -> list[dict]:
+    """Run fn() with its prints and figures recorded; an error becomes its traceback.
+
+    Nothing of the kernel's is replaced that the kernel uses while it handles a message:
+    figures are taken from matplotlib (plt.show, for this thread only, records the
+    figures this run opened, and closes them) and formatted by the shell's formatters;
+    prints go through a stand-in for sys.stdout/stderr that passes everything else on to
+    the kernel's streams (_Stream). A callback shows figures with plt.show() (or leaves
+    them open) and text with print; IPython's display() is not recorded.
+    """
+    import matplotlib.pyplot as plt
+
+    recording = _Recording()
+    thread = threading.get_ident()
+    before = set(plt.get_fignums())
+    original_show = plt.show
+
+    def take_figures() -> None:
+        for number in plt.get_fignums():
+            if number not in before:
+                fig = plt.figure(number)
+                recording.display(*_figure_output(fig))
+                plt.close(fig)
+
+    def show(*args, **kwargs):
+        if threading.get_ident() != thread:
+            return original_show(*args, **kwargs)
+        take_figures()
+
+    saved = sys.stdout, sys.stderr
     sys.stdout = _Stream(recording, "stdout", saved[0])
     sys.stderr = _Stream(recording, "stderr", saved[1])
-    if shell is not None:
-        shell.display_pub = Publisher()
+    plt.show = show
     try:
         fn()
-        show_inline_matplotlib_plots()  # a figure the callback left open without plt.show()
+        take_figures()  # a figure the callback left open without plt.show()
     except Exception:
         sys.stderr.write(traceback.format_exc())
+        for number in set(plt.get_fignums()) - before:  # half-drawn figures
+            plt.close(number)
     finally:
-        sys.stdout, sys.stderr = saved[0], saved[1]
-        if shell is not None:
-            shell.display_pub = saved[2]
+        plt.show = original_show
+        sys.stdout, sys.stderr = saved
     return recording.outputs
 
 
@@ -214,9 +243,13 @@ def _slider(fn, name: str, value, min_value, max_value, *, log: bool, step, word
         if outputs is None:  # not computed ahead: say so at once, then compute
             busy.value = busy_text
             outputs = runs.get(v)
+        busy.value = ""  # first: the page then never shows the label beside the new figure
         out.outputs = outputs
-        busy.value = ""
-        if ahead is not None:
+        # Work ahead starts with the first move made in a browser (ipywidgets holds the
+        # property lock while it applies a front end's change), so a notebook executed
+        # without one (nbclient, nbval, the static site) never computes ahead.
+        runs.live = runs.live or bool(change is not None and slider._property_lock)
+        if ahead is not None and runs.live:
             ahead.follow(runs, v)
 
     slider.observe(run, names="value")
@@ -250,6 +283,7 @@ class _Runs:
                  log: bool = False, keep: bool = True):
         self.one_run, self.positions, self.log, self.keep = one_run, positions, log, keep
         self.kept: dict[float, tuple[int, tuple]] = {}
+        self.live = False  # moved in a browser at least once: compute ahead
         self.current = positions[0] if positions else None
 
     def ready(self, v: float) -> tuple | None:

@@ -359,7 +359,7 @@ def _exercise_rows():
 
 
 @pytest.mark.parametrize("row", _exercise_rows(),
-                         ids=lambda r: f"{r.exercise}:{r.source.strip().splitlines()[-3][:40]}")
+                         ids=[f"{r.exercise}-{i}" for i, r in enumerate(_exercise_rows())])
 def test_the_06_checks_name_each_known_mistake(row, capsys):
     """Each wrong answer of tests/wrong_answers/nb06.py gets ❌ and its words, directly."""
     from backprop_lib.exercises.nb06 import check_hypot_fixed, check_softplus

@@ -189,16 +189,22 @@ def test_opening_changes_nothing(notebook: Path, chromium, lab: LabServer):
 
 # ---- every link works where it is read -------------------------------------------------
 
-LINK_SELECTOR = (".jp-NotebookPanel:not(.lm-mod-hidden) .jp-MarkdownCell "
-                 ".jp-RenderedMarkdown a[href]")
-LINKS_JS = """() => Array.from(document.querySelectorAll(
-        '.jp-NotebookPanel:not(.lm-mod-hidden) .jp-MarkdownCell .jp-RenderedMarkdown a[href]'))
+# the links of one notebook's panel (by its id: a clicked link may open another notebook)
+LINK_SELECTOR = "#{panel} .jp-MarkdownCell .jp-RenderedMarkdown a[href]"
+PANEL_ID_JS = "() => document.querySelector('.jp-NotebookPanel:not(.lm-mod-hidden)').id"
+HEADING_JS = """([panel, id]) => Boolean(document.getElementById(panel)
+    .querySelector('[id="' + CSS.escape(id) + '"]'))"""
+LINKS_JS = """selector => Array.from(document.querySelectorAll(selector))
     .map((a, index) => ({index, href: a.getAttribute('href'),
                          text: a.textContent.trim().slice(0, 50),
                          anchor: a.classList.contains('jp-InternalAnchorLink')}))"""
+# a main-area tab for this path: its tooltip names the path (once the file has loaded),
+# or, before that, its label names the file
 OPENED_PATH_JS = """path => Array.from(
         document.querySelectorAll('#jp-main-dock-panel .lm-TabBar-tab'))
-    .some(t => (t.getAttribute('title') || '').split('\\n').includes('Path: ' + path))"""
+    .some(t => (t.getAttribute('title') || '').split('\\n').includes('Path: ' + path)
+               || (t.querySelector('.lm-TabBar-tabLabel') || {}).textContent
+                  === path.split('/').pop())"""
 
 
 @pytest.mark.parametrize("notebook", NOTEBOOKS, ids=[p.stem for p in NOTEBOOKS])
@@ -209,16 +215,18 @@ def test_links_in_jupyterlab(notebook: Path, chromium, lab: LabServer):
     problems, followed = [], 0
     try:
         open_notebook(page, lab, served(notebook))
+        panel = page.evaluate(PANEL_ID_JS)
+        links = LINK_SELECTOR.format(panel=panel)
         files = f"{lab.base_url}/files/"
         opened: set[str] = set()
-        for link in page.evaluate(LINKS_JS):
+        for link in page.evaluate(LINKS_JS, links):
             href, what = link["href"], f"link {link['text']!r} ({link['href'][:80]})"
             if link["anchor"] or href.startswith(("http://", "https://", "mailto:")) \
                     and not href.startswith(files):
                 continue  # a heading's own ¶ link, or the web (offline here)
             if href.startswith("#"):
                 target = unquote(href[1:])
-                if not page.evaluate("id => Boolean(document.getElementById(id))", target):
+                if not page.evaluate(HEADING_JS, [panel, target]):
                     problems.append(f"{what}: no heading #{target} in the notebook")
                 followed += 1
                 continue
@@ -232,7 +240,7 @@ def test_links_in_jupyterlab(notebook: Path, chromium, lab: LabServer):
                 continue
             if path in opened:
                 continue
-            page.locator(LINK_SELECTOR).nth(link["index"]).evaluate("a => a.click()")
+            page.locator(links).nth(link["index"]).evaluate("a => a.click()")
             try:
                 page.wait_for_function(OPENED_PATH_JS, arg=path, timeout=60_000)
                 opened.add(path)

@@ -89,3 +89,15 @@ def test_learning_rate_1000_saturates_every_time_but_is_not_always_worse(runs):
     assert all(np.all(np.isfinite(r[1000]["losses"])) and r[1000]["losses"].max() < 0.5
                for r in runs)
     assert np.abs(runs[0][1000]["w"]).max() > 30 * np.abs(runs[0][1]["w"]).max()
+
+
+def test_the_librarys_sigmoid_never_overflows():
+    """Section 1: `backprop_lib`'s sigmoid 'computes the same formula in a form that never
+    overflows': no warning and a value in [0, 1] from -1e308 to 1e308, equal to the
+    plain formula where that one does not overflow."""
+    z = np.concatenate([-np.logspace(-3, 308, 200), [0.0], np.logspace(-3, 308, 200)])
+    with np.errstate(over="raise", divide="raise", invalid="raise"):
+        s = sigmoid(z)
+    assert np.all((s >= 0) & (s <= 1))
+    safe = np.abs(z) < 700
+    assert np.allclose(s[safe], 1 / (1 + np.exp(-z[safe])), rtol=1e-12, atol=0)

@@ -58,7 +58,7 @@ def fit_l2(net: Network, X, Y, *, lr: float, epochs: int, lam: float, batch_size
 # --- section 3: He initialisation, before any training -------------------------------------
 
 def test_he_start_is_unsaturated_and_unit_variance_weights_are_not(mnist):
-    """'If every weight had standard deviation 1, z2 would be in the tens, and the softmax
+    """'If every weight had standard deviation 1, z2 would be of order 10, and the softmax
     outputs would start out saturated'; with He: z2 of order 1, about half the hidden
     units active, no output close to certain, the loss close to log 10."""
     X = mnist["X_train"][:1000]
@@ -74,7 +74,7 @@ def test_he_start_is_unsaturated_and_unit_variance_weights_are_not(mnist):
         z3 = np.maximum(0, z2_big) @ W2
         P = np.exp(z3 - z3.max(axis=1, keepdims=True))
         P /= P.sum(axis=1, keepdims=True)
-        assert z2_big.std() > 10 and np.median(P.max(axis=1)) > 0.99, seed
+        assert 5 < z2_big.std() < 20 and np.median(P.max(axis=1)) > 0.99, seed
 
 
 # --- section 4: 20 epochs with the lab work's settings -------------------------------------

@@ -107,7 +107,8 @@ def test_section5_batchnorm_lets_the_10_layer_sigmoid_net_learn(mnist):
 @pytest.mark.slow
 def test_section6_dropout_lowers_the_final_validation_loss_on_1000_images(mnist):
     # "dropout's final validation loss is the lower one in every run, while its accuracy
-    # is higher in only some of them" (10 different sets of 1000 images)
+    # is higher in only 6 of them" (10 different sets of 1000 images; 6 measured today,
+    # the assert allows any number short of all)
     X, y, _, _ = mnist
     lower_loss, higher_acc = 0, 0
     with _blas_threads(1):

@@ -1,11 +1,13 @@
 """nbgrader grades the series' exercises as their self-checks judge them.
 
-tools/nbgrader_course.py writes a course; nbgrader's own commands then run on it:
-generate_assignment (the student version), autograde on submissions made from that
-version, and export (grades.csv). The submissions: every exercise solved (full marks),
-untouched (no exercise points), and for each exercise one with only that exercise wrong
-(a realistic wrong answer from tests/wrong_answers/): exactly its points lost, checked
-in the exported total and per graded cell in nbgrader's gradebook.
+tools/nbgrader_course.py writes a course; nbgrader's own code then runs on it, with the
+course's nbgrader_config.py: generate_assignment (the student version), autograde on
+submissions made from that version, and the CSV export of the grades. The submissions:
+every exercise solved (full marks); untouched (no exercise points); and two in which
+every other exercise has a realistic wrong answer (tests/wrong_answers/) and the others
+are solved, so that each exercise is wrong in exactly one of them: each loses exactly
+the points of its wrong exercises, checked in the exported total and per graded cell.
+nbgrader's API runs in this process (its import alone costs seconds a command).
 
 Notebook 01 runs in CI (about 3 s a submission). The others take longer (05 about a
 minute a submission); BACKPROP_NBGRADER_ALL=1 runs them too.
@@ -15,7 +17,6 @@ from __future__ import annotations
 
 import csv
 import os
-import subprocess
 import sys
 from pathlib import Path
 
@@ -29,16 +30,22 @@ import nbgrader_course  # noqa: E402
 
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("[0-9]*.ipynb"))
 IN_CI = ("01",)
-BIN = Path(sys.executable).parent
 
 
-def nbgrader(course: Path, *args: str) -> str:
-    """Run an nbgrader command in the course directory (its output, or the test fails)."""
-    env = dict(os.environ, PATH=f"{BIN}{os.pathsep}{os.environ.get('PATH', '')}")
-    out = subprocess.run([str(BIN / "nbgrader"), *args], cwd=course, env=env,
-                         capture_output=True, text=True, timeout=1800)
-    assert out.returncode == 0, f"nbgrader {' '.join(args)}:\n{out.stdout}\n{out.stderr}"
-    return out.stdout + out.stderr
+def nbgrader_api(course: Path):
+    """nbgrader's API on the course, configured by its nbgrader_config.py."""
+    from nbgrader.apps import NbGraderAPI
+    from nbgrader.coursedir import CourseDirectory
+    from traitlets.config.loader import PyFileConfigLoader
+
+    config = PyFileConfigLoader("nbgrader_config.py", path=str(course)).load_config()
+    config.CourseDirectory.root = str(course)
+    return NbGraderAPI(CourseDirectory(config=config), config=config)
+
+
+def succeeded(result: dict) -> bool:
+    assert result["success"], f"{result.get('log', '')}\n{result.get('error', '')}"
+    return True
 
 
 def submit(course: Path, name: str, student: str, answers: dict[str, str]) -> None:
@@ -59,24 +66,23 @@ def wrong_answer(solved: str, exercise: str, wrong: str) -> str:
     return solved[:solved.index(f"def {exercise}(")] + wrong.strip() + "\n"
 
 
-def params():
-    for path in NOTEBOOKS:
-        marks = [] if path.name[:2] in IN_CI else [pytest.mark.skipif(
-            os.environ.get("BACKPROP_NBGRADER_ALL") != "1",
-            reason="minutes: BACKPROP_NBGRADER_ALL=1 runs it")]
-        yield pytest.param(path, id=path.stem, marks=marks)
+PARAMS = [pytest.param(path, id=path.stem, marks=[] if path.name[:2] in IN_CI else [
+    pytest.mark.skipif(os.environ.get("BACKPROP_NBGRADER_ALL") != "1",
+                       reason="minutes: BACKPROP_NBGRADER_ALL=1 runs it")])
+    for path in NOTEBOOKS]
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("path", params())
+@pytest.mark.parametrize("path", PARAMS)
 def test_nbgrader_grades_solutions_wrong_answers_and_untouched_work(path, tmp_path):
     course, name = tmp_path / "course", path.stem
     exercises = nbgrader_course.write_course([path], course)[name]
     source = nbformat.read(course / "source" / name / path.name, as_version=4)
     solved = {cell.metadata.nbgrader["grade_id"]: cell.source for cell in source.cells
               if cell.metadata.nbgrader["solution"]}
-    assert sorted(solved) == sorted(exercises)
-    nbgrader(course, "generate_assignment", name, "--force")
+    assert exercises and sorted(solved) == sorted(exercises)
+    api = nbgrader_api(course)
+    assert succeeded(api.generate_assignment(name, force=True))
     release = (course / "release" / name / path.name).read_text(encoding="utf-8")
     assert "BEGIN SOLUTION" not in release and "_solution(" not in release
 
@@ -85,32 +91,34 @@ def test_nbgrader_grades_solutions_wrong_answers_and_untouched_work(path, tmp_pa
         if row.notebook == name and row.exercise not in wrong:
             wrong[row.exercise] = row.source
     assert sorted(wrong) == sorted(exercises), "each exercise needs a wrong-answer row"
-    submit(course, name, "solved", solved)
+    wrong_in = {"solved": set(), "untouched": set(exercises)}
+    for parity in (0, 1):
+        if exercises[parity::2]:
+            wrong_in[f"wrong{parity + 1}"] = set(exercises[parity::2])
     submit(course, name, "untouched", {})
-    for exercise in exercises:
-        submit(course, name, f"wrong-{exercise}",
-               {**solved, exercise: wrong_answer(solved[exercise], exercise, wrong[exercise])})
-    nbgrader(course, "autograde", name, "--force")
-    nbgrader(course, "export")
+    for student, wrongs in wrong_in.items():
+        if student != "untouched":
+            submit(course, name, student, {ex: wrong_answer(solved[ex], ex, wrong[ex])
+                                           if ex in wrongs else solved[ex] for ex in solved})
+    for student in wrong_in:
+        assert succeeded(api.autograde(name, student, force=True))
+
+    from nbgrader.api import Gradebook
+    from nbgrader.plugins import CsvExportPlugin
 
     points = nbgrader_course.POINTS
     full = points * len(exercises)
+    with Gradebook(f"sqlite:///{course / 'gradebook.db'}") as gradebook:
+        CsvExportPlugin(to=str(course / "grades.csv")).export(gradebook)
+        for student, wrongs in wrong_in.items():
+            for exercise in exercises:
+                score = gradebook.find_grade(f"{exercise}_check", name, name, student).score
+                assert score == (0 if exercise in wrongs else points), (student, exercise)
     with open(course / "grades.csv", encoding="utf-8") as file:
         scores = {row["student_id"]: (float(row["score"]), float(row["max_score"]))
                   for row in csv.DictReader(file)}
-    expected = {"solved": full, "untouched": 0}
-    expected |= {f"wrong-{exercise}": full - points for exercise in exercises}
-    assert scores == {student: (score, full) for student, score in expected.items()}
-
-    from nbgrader.api import Gradebook
-
-    with Gradebook(f"sqlite:///{course / 'gradebook.db'}") as gradebook:
-        for exercise in exercises:
-            for student in expected:
-                score = gradebook.find_grade(f"{exercise}_check", name, name, student).score
-                right = student == "solved" or student.startswith("wrong-") \
-                    and student != f"wrong-{exercise}"
-                assert score == (points if right else 0), (student, exercise, score)
+    assert scores == {student: (full - points * len(wrongs), full)
+                      for student, wrongs in wrong_in.items()}
 
 
 def test_cell_timeout_is_cis_nbval_cell_timeout():

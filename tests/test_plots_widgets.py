@@ -462,29 +462,36 @@ def kernel(monkeypatch):
     return fake
 
 
+def move_in_the_browser(slider, value):
+    """Change the value as a front end's message does (ipywidgets' set_state)."""
+    slider.set_state({"value": value})
+
+
 def test_positions_next_to_the_slider_are_computed_ahead(kernel):
     calls = []
     box = lr_slider(calls.append, lr=1.0, min_lr=0.1, max_lr=10.0)
     slider, busy, out = box.children
-    kernel.run(0.02)
-    assert calls == [1.0]  # nothing ahead before the kernel has been idle a while
-    kernel.run(1.0)
-    assert len(calls) == 21  # then every position, the nearest first
-    assert set(calls[1:3]) == {1.26, 0.794} and len(set(calls)) == 21
+    kernel.run(1.5)
+    assert calls == [1.0]  # nothing ahead before a browser has moved the slider
     shown = []
     busy.observe(lambda change: shown.append(change.new), names="value")
-    slider.value = 10 ** 0.1
-    slider.value = 10 ** 0.2
-    assert len(calls) == 21 and shown == []  # shown at once: no rerun, no "training…"
-    assert out.outputs[0]["text"] == "learning rate: 1.58\n"
+    move_in_the_browser(slider, 10 ** 0.1)
+    assert calls == [1.0, 1.26] and shown == ["training…", ""]  # computed on the move
+    kernel.run(0.02)
+    assert len(calls) == 2  # nothing ahead before the kernel has been idle a while
+    kernel.run(1.0)
+    assert len(calls) == 21  # then every position, the nearest first
+    assert set(calls[2:4]) == {1.58, 0.794} and len(set(calls)) == 21  # 1 and 1.26 kept
+    move_in_the_browser(slider, 10 ** 0.2)
+    move_in_the_browser(slider, 10 ** 0.3)
+    assert len(calls) == 21 and shown == ["training…", ""]  # at once: no rerun, no label
+    assert out.outputs[0]["text"] == "learning rate: 2\n"
     # a cell runs: what was kept may be stale, and nothing is computed while it runs
     kernel.fire("pre_run_cell")
     kernel.run(0.3)
     assert len(calls) == 21
-    slider.value = 10 ** -0.1
-    assert calls[-1] == 0.794 and shown == ["training…", ""]  # computed on the move
-    kernel.run(0.3)
-    assert len(calls) == 22
+    move_in_the_browser(slider, 10 ** -0.1)
+    assert calls[-1] == 0.794 and shown[-2:] == ["training…", ""]  # computed on the move
     kernel.fire("post_run_cell")
     kernel.run(1.0)  # ahead again once the kernel is idle, from the slider's place
     assert len(calls) == 42 and calls[22] in (0.631, 1.0)
@@ -498,16 +505,17 @@ def test_computing_ahead_stops_after_its_budget(kernel, monkeypatch):
         calls.append(lr)
         time.sleep(0.04)
 
-    lr_slider(slow, lr=1.0, min_lr=0.1, max_lr=10.0)
+    move_in_the_browser(lr_slider(slow, lr=1.0, min_lr=0.1, max_lr=10.0).children[0], 1.26)
     kernel.run(1.0)
-    assert 1 + 2 <= len(calls) <= 1 + 4  # about 0.1 s of work ahead, then it rests
+    assert 2 + 2 <= len(calls) <= 2 + 4  # about 0.1 s of work ahead, then it rests
 
 
 def test_nothing_is_computed_ahead_with_precompute_false(kernel):
     calls = []
-    lr_slider(calls.append, lr=1.0, min_lr=0.1, max_lr=10.0, precompute=False)
+    slider = lr_slider(calls.append, lr=1.0, min_lr=0.1, max_lr=10.0, precompute=False)
+    move_in_the_browser(slider.children[0], 1.26)
     kernel.run(0.3)
-    assert calls == [1.0]
+    assert calls == [1.0, 1.26]
     with pytest.raises(TypeError, match="precompute must be True or False"):
         lr_slider(print, precompute="no")
 
@@ -533,9 +541,9 @@ def show(lr):
 
 
 def test_a_kernel_computing_ahead_still_answers_every_cell():
-    # Between cells the idle kernel computes slider positions ahead, with prints and
-    # figures recorded; a cell sent meanwhile (nbclient, nbval, a learner) must still run
-    # and get its own output: once, a kernel dropped such a request and hung.
+    # After a move from a front end (a comm message, as a browser sends it), the idle
+    # kernel computes slider positions ahead between cells; a cell sent meanwhile must
+    # still run and get its own output (once, such a request was dropped: a hang).
     from jupyter_client.manager import start_new_kernel
 
     manager, client = start_new_kernel(kernel_name="python3")
@@ -555,13 +563,36 @@ def test_a_kernel_computing_ahead_still_answers_every_cell():
                     return text
 
         execute(KERNEL_SETUP)
-        execute("box = lr_slider(show, lr=1.0, min_lr=0.1, max_lr=10.0)")
-        for k in range(4):
+        model = execute("box = lr_slider(show, lr=1.0, min_lr=0.1, max_lr=10.0)\n"
+                        "print(box.children[0].model_id)").strip()
+        client.shell_channel.send(client.session.msg("comm_msg", {
+            "comm_id": model, "data": {"method": "update", "state": {"value": 1.2589},
+                                       "buffer_paths": []}}))
+        for k in range(5):
             time.sleep(0.6 * k)  # idle gaps: some short, some long enough to compute ahead
             assert execute(f"print('cell', {k})") == f"cell {k}\n"
-        assert execute("print(box.children[-1].outputs[0]['text'])") == "learning rate: 1\n\n"
+        assert execute("print(box.children[-1].outputs[0]['text'])") == \
+            "learning rate: 1.26\n\n"
     finally:
         manager.shutdown_kernel(now=True)
+
+
+def test_a_notebook_with_sliders_executes_with_nbclient(tmp_path):
+    # nbclient (dev.py execute, nbval, the student copies) runs every cell without a
+    # browser: no move, so nothing is computed ahead, and nothing hangs.
+    import nbformat
+    from nbclient import NotebookClient
+
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [nbformat.v4.new_code_cell(source) for source in (
+        KERNEL_SETUP + "from backprop_lib import param_slider",
+        "lr_slider(show, lr=1.0, min_lr=0.1, max_lr=10.0)",
+        "print('after the lr slider')",
+        'param_slider(show, "radius", 1.0, 0.3, 1.7, step=0.05)',
+        *(f"print('quick cell {k}')" for k in range(5)))]
+    NotebookClient(nb, timeout=60, kernel_name="python3").execute()
+    assert nb.cells[-1].outputs[0]["text"] == "quick cell 4\n"
+    assert nb.cells[2].outputs[0]["text"] == "after the lr slider\n"
 
 
 # --- selfcheck ------------------------------------------------------------------------------

@@ -192,4 +192,14 @@ def hypot_fixed(a, b):
     out._backward = _backward
     return out
 """, ("d/da", "computed with b.data", "a.grad += a.data / r * grad")),
+    Wrong("06_autograd_computational_graph", "hypot_fixed", """
+def hypot_fixed(a, b):
+    r = math.hypot(a.data, b.data)
+    out = Value(r, children=(a, b), op="hypot")
+    def _backward(grad):
+        a.grad += a.data / r * grad
+        b.grad += b.data * grad                         # the division by r forgotten
+    out._backward = _backward
+    return out
+""", ("d/db", "lacks the division by r")),
 ]
