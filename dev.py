@@ -17,6 +17,12 @@
     python dev.py book [--student]
                             build the executed series (or the student copies) as a static
                             website, readable offline, in _build/book/ (_build/book-student/)
+    python dev.py nbgrader [--out DIR] [NOTEBOOK ...]
+                            teachers: write an nbgrader course (each notebook a graded
+                            assignment) to _build/nbgrader/
+    python dev.py bundle [--out DIR]
+                            teachers: write an offline lab bundle (the series, every
+                            dependency's wheel for this platform, MNIST) to _build/bundle/
 
 Already inside a virtual environment (or with BACKPROP_NO_VENV=1), the commands use
 that Python instead of creating .venv.
@@ -140,6 +146,18 @@ def book(extra: list[str]) -> None:
     run(python, str(ROOT / "tools" / "build_book.py"), *extra)
 
 
+def nbgrader(extra: list[str]) -> None:
+    python = venv_python()
+    install(python, "requirements-dev.txt")
+    run(python, str(ROOT / "tools" / "nbgrader_course.py"), *extra)
+
+
+def bundle(extra: list[str]) -> None:
+    python = venv_python()
+    install(python, "requirements.txt")
+    run(python, str(ROOT / "tools" / "bundle.py"), *extra)
+
+
 def test(extra: list[str]) -> None:
     python = venv_python()
     install(python, "requirements-dev.txt")
@@ -159,7 +177,7 @@ def execute(paths: list[str]) -> None:
 
 def main(argv: list[str]) -> None:
     commands = {"lab": lab, "test": test, "execute": execute, "student": student,
-                "book": book}
+                "book": book, "nbgrader": nbgrader, "bundle": bundle}
     if not argv or argv[0] not in commands:
         print(__doc__)
         sys.exit(2)

@@ -15,7 +15,7 @@ from matplotlib.text import OffsetFrom
 from matplotlib.ticker import MaxNLocator
 
 from .checks import as_matrix
-from .style import PAGE_WIDTH_PX, fits_page, text_size
+from .style import FIXED_LAYOUT, PAGE_WIDTH_PX, fits_page, text_size
 
 
 def _axes(ax, figsize=(6, 4)):
@@ -553,6 +553,7 @@ def draw_graph(root, ax=None, *, precision: int = 4, title: str | None = None,
         height = y1 - y0 + above
         fig = plt.figure(figsize=((x1 - x0) / dpi, height / dpi))
         ax = fig.add_axes((0, 0, 1, (y1 - y0) / height))
+        setattr(fig, FIXED_LAYOUT, True)  # boxes sized in pixels: projector mode must not resize
     fig = ax.figure
     boxes = {}
     for node, (x, y) in pos.items():

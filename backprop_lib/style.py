@@ -44,6 +44,9 @@ ZOOM = 1.5
 # text still at 14 pt or more (14 pt * shrink * zoom >= 14 pt: shrink >= 1 / ZOOM).
 PROJECTOR_FIT_PX = (ZOOMED_AREA_PX[0] * ZOOM, ZOOMED_AREA_PX[1] - 24)
 _PAD_INCHES = 0.1  # matplotlib's savefig pad_inches, which "tight" adds around the box
+# a figure attribute: True for a figure laid out in fixed units (boxes sized to their text),
+# which fit_for_projector must not resize (draw_graph sets it)
+FIXED_LAYOUT = "backprop_fixed_layout"
 
 # Projector mode's settings; normal mode puts every one of these keys back to its default.
 PROJECTOR_RC = {
@@ -93,33 +96,38 @@ def set_style(projector: bool | None = None) -> None:
 
 
 def fit_for_projector(fig, max_px: tuple[float, float] = PROJECTOR_FIT_PX) -> float:
-    """Make a figure small enough to be seen whole on a projector: scale its size in
-    inches (never its text, lines or markers) until its bounding box, at fig.dpi, is at
-    most max_px = (width, height) CSS pixels. Returns the factor applied (1.0: it fitted).
+    """Make a figure small enough to be seen whole on a projector: its bounding box, at
+    fig.dpi, at most max_px = (width, height) CSS pixels. Returns the scale at which the
+    figure must then be shown (1.0 but for the figures below).
 
-    A figure with no layout engine is laid out again (tight_layout), so that its labels
-    keep clear of each other in the smaller space. Text cannot shrink, so a figure whose
-    text alone is taller than the limit stays over it (tests/test_browser.py reports it).
+    A figure is made smaller in inches, never its text, lines or markers, and laid out
+    again (tight_layout, if it has no layout engine) so that its labels keep clear of
+    each other. Text cannot shrink, so a figure whose text alone is taller than the limit
+    stays over it (tests/test_browser.py reports it). A figure laid out in fixed units
+    of its own (draw_graph's boxes, marked FIXED_LAYOUT) cannot be resized without its
+    boxes overlapping: it is kept as drawn and the returned scale (< 1) says how much
+    smaller to show it, text included (the inline backend's image is given that size).
     """
     import warnings
 
-    applied = 1.0
-    for _ in range(4):  # the bounding box does not scale exactly with the size: repeat
+    fixed = getattr(fig, FIXED_LAYOUT, False)
+    for _ in range(1 if fixed else 4):  # the box does not scale exactly with the size
         fig.draw_without_rendering()
         box = fig.get_tightbbox()
         width = (box.width + 2 * _PAD_INCHES) * fig.dpi
         height = (box.height + 2 * _PAD_INCHES) * fig.dpi
         factor = min(1.0, max_px[0] / width, max_px[1] / height)
         if factor > 0.995:
-            break
+            return 1.0
+        if fixed:
+            return factor
         w, h = fig.get_size_inches()
         fig.set_size_inches(w * factor * 0.98, h * factor * 0.98, forward=False)
-        applied *= factor * 0.98
         if fig.get_layout_engine() is None:
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore")  # "not compatible with tight_layout"
                 fig.tight_layout()
-    return applied
+    return 1.0
 
 
 def text_size(scale: float = 1.0) -> float:
@@ -166,8 +174,14 @@ def _set_figure_format(name: str, fit: bool = False) -> bool:
         draw = png.lookup_by_type(Figure)
 
         def fit_then_draw(fig, *args, **kwargs):
-            fit_for_projector(fig)
-            return draw(fig, *args, **kwargs)
+            scale = fit_for_projector(fig)
+            shown = draw(fig, *args, **kwargs)
+            if scale < 1.0 and isinstance(shown, tuple):  # (png, {"width", "height"})
+                data, metadata = shown
+                metadata = {key: round(value * scale) if key in ("width", "height")
+                            else value for key, value in metadata.items()}
+                shown = data, metadata
+            return shown
 
         png.for_type(Figure, fit_then_draw)
     return True

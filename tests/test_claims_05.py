@@ -188,27 +188,32 @@ def test_schedule_and_l2_pass_97_with_a_dead_unit_and_near_certain_mistakes(mnis
 # --- section 10: learning rates on 5,000 images ---------------------------------------------
 
 def test_learning_rates_on_a_subset_as_section_10_says(mnist):
-    """Section 10's table: 0.01 < 0.1 < 0.316 in accuracy; at 1 many dead units (at least
-    10 of 30) and worse than 0.1; at 3.16 and 10 all 30 dead and about 10 % right; at 100
-    divergence in epoch 1."""
+    """Section 10, 'From other seeds the picture is the same, with exceptions': 0.01 behind
+    0.1 every time, 0.316 ahead of 0.1 in 9 of 10; at 1, 12 to 24 units dead every time,
+    below 0.1's accuracy in 9 of 10; at 3.16 all 30 dead in 9 of 10 (the tenth 29, at
+    21 %); at 10, 4 of 10 diverge in epoch 2, the other 6 all dead; at 100 every run
+    diverges, in epoch 1 or 2."""
     X, Y = mnist["X_train"][:5000], mnist["Y_train"][:5000]
     tables = []
     for seed in SEEDS:
-        accuracy, dead = {}, {}
+        accuracy, dead, diverged = {}, {}, {}
         for lr in [0.01, 0.1, 0.316, 1.0, 3.16, 10.0, 100.0]:
             net = relu_net(seed)
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore", TrainingDivergedWarning)
                 history = net.fit(X, Y, lr=lr, epochs=5, batch_size=100,
                                   validation_data=(mnist["X_val"], mnist["Y_val"]))
-            if history.diverged:
-                accuracy[lr], dead[lr] = f"diverged in {history.diverged_at}", None
-                continue
-            accuracy[lr] = history.val_accuracy[-1]
-            dead[lr] = np.sum(np.all(X @ net.W[0] + net.b[0] <= 0, axis=0))
-        tables.append((seed, accuracy, dead))
-    for _seed, accuracy, dead in tables:
-        assert accuracy[100.0] == "diverged in 1", tables
-        assert accuracy[0.01] < accuracy[0.1] < accuracy[0.316], tables
-        assert dead[1.0] >= 10 and accuracy[1.0] < accuracy[0.1], tables
-        assert all(dead[lr] == 30 and accuracy[lr] < 0.12 for lr in [3.16, 10.0]), tables
+            diverged[lr] = history.diverged_at if history.diverged else None
+            if not history.diverged:
+                accuracy[lr] = history.val_accuracy[-1]
+                dead[lr] = int(np.sum(np.all(X @ net.W[0] + net.b[0] <= 0, axis=0)))
+        tables.append((accuracy, dead, diverged))
+    assert all(a[0.01] < a[0.1] for a, _, _ in tables), tables
+    assert sum(a[0.316] > a[0.1] for a, _, _ in tables) == 9, tables
+    assert all(12 <= d[1.0] <= 24 for _, d, _ in tables), tables
+    assert sum(a[1.0] < a[0.1] for a, _, _ in tables) == 9, tables
+    all_dead = [d[3.16] == 30 and a[3.16] < 0.12 for a, d, _ in tables]
+    assert sum(all_dead) == 9, tables
+    assert [v[10.0] for _, _, v in tables].sum(2) == 4, tables
+    assert all(d[10.0] == 30 for _, d, v in tables if v[10.0] is None), tables
+    assert all(v[100.0] in (1, 2) for _, _, v in tables), tables

@@ -349,3 +349,27 @@ def test_fit_with_chunks_updates_after_every_chunk():
     for p, q, b in zip(one.parameters(), by_hand.parameters(), before):
         np.testing.assert_allclose(p, q, rtol=1e-12)
         assert not np.allclose(p, b)
+
+
+# ---- notebook 07's exercise checks: right answers a class writes are accepted ------------------
+def test_clip_check_accepts_pytorch_epsilon_and_refuses_the_library(capsys):
+    from backprop_lib.exercises.nb07 import check_clip_global
+    from backprop_lib.selfcheck import passed
+
+    rng = np.random.default_rng(8)
+    grads = [rng.normal(size=(2, 4)), rng.normal(size=(4, 4)), rng.normal(size=4)]
+
+    def clip_global(grads, max_norm):  # torch.nn.utils.clip_grad_norm_'s formula
+        norm = np.sqrt(sum(np.sum(g ** 2) for g in grads))
+        coef = max_norm / (norm + 1e-6)
+        return [g * min(coef, 1.0) for g in grads], norm
+
+    check_clip_global(clip_global, grads)
+    assert passed(), capsys.readouterr().out
+
+    def clip_concatenated(grads, max_norm):  # one long vector, a tuple back
+        norm = np.linalg.norm(np.concatenate([g.ravel() for g in grads]))
+        return tuple(g * min(1.0, max_norm / norm) for g in grads), norm
+
+    check_clip_global(clip_concatenated, grads)
+    assert passed(), capsys.readouterr().out

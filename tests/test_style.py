@@ -167,3 +167,24 @@ def test_projector_fit_width_keeps_text_at_14pt_when_zoomed():
     shrink = ZOOMED_AREA_PX[0] / PROJECTOR_FIT_PX[0]
     assert MIN_SHOWN_PT * shrink * ZOOM >= MIN_SHOWN_PT - 1e-9
     assert PROJECTOR_FIT_PX[1] < ZOOMED_AREA_PX[1]
+
+
+def test_fit_for_projector_never_resizes_a_fixed_layout():
+    """draw_graph's boxes are sized in pixels: resizing its figure would make them
+    overlap, so projector mode keeps it as drawn and says how much smaller to show it."""
+    from backprop_lib.style import PROJECTOR_FIT_PX, fit_for_projector
+
+    set_style(projector=True)
+    x = [Value(float(k), label=f"x{k}") for k in range(4)]
+    w = [Value(0.5, label=f"w{k}") for k in range(4)]
+    L = ((x[0] * w[0] + x[1] * w[1]) * (x[2] * w[2] + x[3] * w[3])).tanh()
+    L.backward()
+    fig = draw_graph(L, title="a graph")
+    size = tuple(fig.get_size_inches())
+    scale = fit_for_projector(fig)
+    assert tuple(fig.get_size_inches()) == size
+    fig.draw_without_rendering()
+    box = fig.get_tightbbox()
+    height = (box.height + 0.2) * fig.dpi
+    assert scale == pytest.approx(min(1.0, PROJECTOR_FIT_PX[1] / height,
+                                      PROJECTOR_FIT_PX[0] / ((box.width + 0.2) * fig.dpi)))

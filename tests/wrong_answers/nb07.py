@@ -114,4 +114,65 @@ def clip_global(grads, max_norm):
 def clip_global(grads, max_norm):
     norm = np.sqrt(sum(np.sum(g ** 2) for g in grads))
     return [np.clip(g, -max_norm, max_norm) for g in grads], norm   # entry by entry
-""", ("max_norm = 1", "each entry is clipped", "direction")),]
+""", ("max_norm = 1", "each entry is clipped", "direction")),
+    # exercise 1, the mistakes the review (m16) found unnamed
+    Wrong("07_recurrent_networks_bptt", "leaky_step", """
+def leaky_step(dh, dh_next, x, h_prev, z, h, Wx, Wh, alpha):
+    g = dh + dh_next
+    delta = g * alpha * (1 - np.tanh(z) ** 2)
+    return delta @ Wx.T, alpha * g + delta @ Wh.T, x.T @ delta, h_prev.T @ delta, \
+        delta.sum(axis=0)                     # the leak alpha, not 1 - alpha
+""", ("dh_prev", "the leak is alpha instead of 1 - alpha")),
+    Wrong("07_recurrent_networks_bptt", "leaky_step", """
+def leaky_step(dh, dh_next, x, h_prev, z, h, Wx, Wh, alpha):
+    g = dh + dh_next
+    delta = g * alpha * (1 - np.tanh(z) ** 2)
+    return delta @ Wx.T, (1 - alpha) * g + alpha * delta @ Wh.T, x.T @ delta, \
+        h_prev.T @ delta, delta.sum(axis=0)   # alpha a second time on the way through z
+""", ("dh_prev", "alpha is applied twice")),
+    Wrong("07_recurrent_networks_bptt", "leaky_step", """
+def leaky_step(dh, dh_next, x, h_prev, z, h, Wx, Wh, alpha):
+    g = dh + dh_next
+    delta = g * alpha * (1 - np.tanh(z) ** 2)
+    return delta @ Wx.T, (1 - alpha) * dh_next + delta @ Wh.T, x.T @ delta, \
+        h_prev.T @ delta, delta.sum(axis=0)   # the leak applied to dh_next only
+""", ("dh_prev", "the leak carries only dh_next back")),
+    # exercise 2: more of the class's mistakes (M4, m15, m17 of the review)
+    Wrong("07_recurrent_networks_bptt", "clip_global", """
+def clip_global(grads, max_norm):
+    from backprop_lib.rnn import global_norm
+    norm = global_norm(grads)                  # half the exercise, from the library
+    factor = max_norm / norm if norm > max_norm else 1.0
+    return [g * factor for g in grads], norm
+""", ("your function calls global_norm", "write it yourself")),
+    Wrong("07_recurrent_networks_bptt", "clip_global", """
+def clip_global(grads, max_norm):
+    norm = np.sqrt(sum(np.sum(g.astype(np.float32) ** 2) for g in grads))   # float32
+    factor = max_norm / norm if norm > max_norm else 1.0
+    return [g * factor for g in grads], norm
+""", ("the norm before clipping is 5.211520219", "float32", "compute them in float64")),
+    Wrong("07_recurrent_networks_bptt", "clip_global", """
+def clip_global(grads, max_norm):
+    norm = np.sqrt(sum(np.sum(g ** 2) for g in grads))
+    factor = norm / max_norm if norm > max_norm else 1.0     # upside down
+    return [g * factor for g in grads], norm
+""", ("max_norm = 1", "your factor is upside down")),
+    Wrong("07_recurrent_networks_bptt", "clip_global", """
+def clip_global(grads, max_norm):
+    norm = np.sqrt(sum(np.sum(g ** 2) for g in grads))
+    factor = max_norm / norm if norm < max_norm else 1.0     # the condition reversed
+    return [g * factor for g in grads], norm
+""", ("max_norm = 1", "nothing was scaled", "condition reversed")),
+    Wrong("07_recurrent_networks_bptt", "clip_global", """
+def clip_global(grads, max_norm):
+    norm = sum(np.sum(g ** 2) for g in grads)                # no square root
+    factor = max_norm / norm if norm > max_norm else 1.0
+    return [g * factor for g in grads], norm
+""", ("max_norm = 1", "sum of the squares", "square root")),
+    Wrong("07_recurrent_networks_bptt", "clip_global", """
+def clip_global(grads, max_norm):
+    norm = np.sqrt(sum(np.sum(g ** 2) for g in grads))
+    factor = max_norm / norm if norm > max_norm else 1.0
+    return [g * factor for g in grads[:-1]] + [grads[-1]], norm   # the bias forgotten
+""", ("max_norm = 1", "grads[2] was left as it was", "same factor")),
+]
