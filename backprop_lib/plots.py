@@ -274,7 +274,9 @@ def draw_network(sizes, W=None, b=None, ax=None, *, layer_names=None, unit_names
     _check_ax(ax)
     if notes is None and b is not None:
         notes = [f"b={v:.{precision}f}" for v in np.concatenate([np.ravel(v) for v in b])]
+    created = ax is None
     fig, ax = _axes(ax, figsize=(2.6 * len(sizes) + 2, 1.1 * max(sizes) + 2.5))
+    setattr(fig, FIXED_LAYOUT, created)  # units, labels placed for this size: not resized
     pos = [[(l, (n - 1) / 2 - i) for i in range(n)] for l, n in enumerate(sizes)]
     for l in range(len(sizes) - 1):
         # Labels sit where lines do not cross: 70 % of the way to the next layer, or 45 %
@@ -415,6 +417,7 @@ def plot_images(images, titles=None, *, ncols: int = 10, cmap: str = "gray_r",
     nrows = int(np.ceil(n / ncols))
     fig, axes = plt.subplots(nrows, ncols, figsize=(size * ncols, size * nrows * 1.15),
                              squeeze=False)
+    setattr(fig, FIXED_LAYOUT, True)  # a title over every image, sized for it: not resized
     for k, ax in enumerate(axes.ravel()):
         ax.axis("off")
         if k >= n:
@@ -485,7 +488,9 @@ def plot_confusion_matrix(y_true, y_pred, class_names=None, ax=None, normalize: 
     cm = np.zeros((k, k), dtype=int)
     np.add.at(cm, (y_true.astype(int), y_pred.astype(int)), 1)
     shown = cm / np.maximum(cm.sum(axis=1, keepdims=True), 1) if normalize else cm
+    created = ax is None
     fig, ax = _axes(ax, figsize=(0.5 * k + 2.5, 0.5 * k + 2))
+    setattr(fig, FIXED_LAYOUT, created)  # a count in every cell, sized for it: not resized
     ax.imshow(shown, cmap="Blues")
     for i in range(k):
         for j in range(k):

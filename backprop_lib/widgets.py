@@ -11,6 +11,13 @@ what the callback prints and draws. With ipykernel 7 and JupyterLab 4, widget me
 are handled on a separate kernel thread, and the browser test saw the redrawn figure
 lost or blank after a move. So each run records its own prints and figures, in order,
 and hands them to the Output widget in one assignment.
+
+What a learner sees on a move (issue 23): the callback gets the value as the readout
+shows it (3 significant digits), so a title made with f"{lr:g}" agrees with the readout;
+"training…" beside the readout until the new figure replaces the old one, when the move
+is not ready at once; and, after the first move in a browser, the positions next to the
+slider's are computed ahead while the kernel is idle (_Ahead), so most moves show their
+figure at once. Speed is measured by benchmarks/bench_sliders.py, not by the tests.
 """
 
 from __future__ import annotations
@@ -319,11 +326,12 @@ class _Ahead:
     and figure as a move), never a stored table.
 
     The work runs on the kernel's own event loop, one position at a time, between the
-    messages the kernel handles (not in a thread of its own: the recording of a run swaps
-    the kernel's stdout and display publisher, which the kernel uses itself when a message
-    arrives). So a cell or a move waits at most for the one run in progress.
-    - It starts only when no cell runs and none has run for IDLE seconds. When a cell runs,
-      everything kept becomes stale (the cell may change what fn uses).
+    messages the kernel handles (not in a thread of its own: pyplot and the recording of
+    prints are shared by the whole kernel). So a cell or a move waits at most for the
+    one run in progress.
+    - It starts for a slider once a browser has moved it (see _slider's run), and only
+      when no cell runs and none has run for IDLE seconds. When a cell runs, everything
+      kept becomes stale (the cell may change what fn uses).
     - It stops after BUDGET seconds of work since the slider's last move (or the last
       cell), so a slow callback (MNIST) does not keep a shared classroom server busy.
     - Outside a notebook's kernel there is nothing ahead (and nothing is kept).

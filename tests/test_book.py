@@ -3,7 +3,9 @@ headless Chromium, offline: both editions (teacher's and student's), every page.
 
 For every page of the built site (file:// URLs, as a reader opens index.html):
   - no request leaves the machine: every request is intercepted, and one that is not
-    file://, data:, blob: or localhost fails the test (and is never sent);
+    file://, data:, blob: or localhost fails the test (and is never sent); no file the
+    page asks for is missing or refused (MathJax 2's web fonts were, under file://), and
+    the console shows no error;
   - the math is rendered: MathJax (local, SVG output: no web font) has typeset every
     formula, without an error, and no text outside rendered math holds `$`, `\\frac`,
     `\\mathbf` or `\\begin` (a formula MyST split, say);
@@ -224,11 +226,18 @@ def test_every_page_reads_offline(site, chromium):
     page.set_default_timeout(60_000)
     page.on("request", lambda r: None if urlsplit(r.url).scheme in LOCAL_SCHEMES
             or urlsplit(r.url).hostname in LOCAL_HOSTS else left.append(r.url))
+    # a file the page asks for and cannot get (a missing font, a font refused under
+    # file://, a script) shows as a failed request or a console error
+    broken: list[str] = []
+    page.on("requestfailed", lambda r: broken.append(f"{r.url} ({r.failure})")
+            if urlsplit(r.url).scheme == "file" else None)
+    page.on("console", lambda m: broken.append(m.text) if m.type == "error" else None)
     SCREENSHOTS.mkdir(exist_ok=True)
     try:
         for path in pages:
             name = path.relative_to(site_dir).as_posix()
             left.clear()
+            broken.clear()
             page.set_viewport_size(LAPTOP)
             page.goto(path.as_uri(), wait_until="load")
             typeset = page.evaluate(MATHJAX_DONE_JS)
@@ -245,6 +254,8 @@ def test_every_page_reads_offline(site, chromium):
                          if not img["loaded"]]
             problems += [f"{name}: broken link {link}" for link in broken_links(site_dir, path)]
             problems += [f"{name}: a request left the machine: {url}" for url in set(left)]
+            problems += [f"{name}: the page could not load a file, or logged an error: "
+                         f"{text[:200]}" for text in dict.fromkeys(broken)]
             searches = page.locator(".search-button-field:visible").count()
             if searches > 1:  # (the theme's header bar once added a second one)
                 problems.append(f"{name}: {searches} search fields on one page")

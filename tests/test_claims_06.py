@@ -11,6 +11,7 @@ their cells. About 40 s on a quiet 2-core machine (the two `slow` tests most of 
 
 from __future__ import annotations
 
+import functools
 import math
 
 import numpy as np
@@ -20,6 +21,13 @@ from sklearn.datasets import make_moons
 from backprop_lib import Network, Value, load_exam, load_mnist, one_hot, softmax
 
 SEEDS = range(10)
+
+
+@functools.cache
+def mnist():
+    """The MNIST training images and labels, read once for all tests here."""
+    images, labels, _, _ = load_mnist()
+    return images, labels
 
 
 def sigmoid(z: float) -> float:
@@ -248,7 +256,7 @@ def test_the_tensor_rules_agree_with_central_differences_on_mnist(seed):
     200 entries of dA2. Other weights (seed) and another batch of 100 for each seed. The
     condition: the ±h nudge crosses no ReLU kink (at most 2 entries of 30 here do, left
     out; in seed 7 one does, and there central differences are off by 7e-6)."""
-    images, labels, _, _ = load_mnist()
+    images, labels = mnist()
     X = images[100 * seed:100 * (seed + 1)].reshape(-1, 784).astype(np.float64) / 255
     Y = one_hot(labels[100 * seed:100 * (seed + 1)], 10).astype(np.float64)
     net = Network([784, 30, 10], hidden="relu", output="softmax", loss="cross_entropy",
@@ -295,6 +303,24 @@ def test_the_tensor_rules_agree_with_central_differences_on_mnist(seed):
         assert np.allclose(ours[keep], numeric[keep], rtol=1e-7, atol=1e-10), name
 
 
+@pytest.mark.parametrize("seed", SEEDS)
+def test_the_tensor_rules_equal_network_backward_to_the_last_bit(seed):
+    """§4: "Every tensor compared with Network.backward comes out identical to the last bit
+    (the very same arithmetic)", for 10 weight seeds and batches."""
+    images, labels = mnist()
+    X = images[100 * seed:100 * (seed + 1)].reshape(-1, 784).astype(np.float64) / 255
+    Y = one_hot(labels[100 * seed:100 * (seed + 1)], 10).astype(np.float64)
+    net = Network([784, 30, 10], hidden="relu", output="softmax", loss="cross_entropy",
+                  seed=seed)
+    rng = np.random.default_rng(seed)
+    net.set_weights(net.W, [rng.normal(0, 0.1, size=b.shape) for b in net.b])
+    _, grads = tensor_backward(X, Y, net.W[0], net.b[0], net.W[1], net.b[1])
+    dW, db = net.backward(X, Y)
+    for ours, theirs in [(grads["W2"], dW[1]), (grads["b2"], db[1]), (grads["W1"], dW[0]),
+                         (grads["b1"], db[0])]:
+        assert np.array_equal(ours, theirs)
+
+
 # ---- section 5: scalars give the same gradients as tensors --------------------------------
 
 @pytest.mark.slow
@@ -302,7 +328,7 @@ def test_the_tensor_rules_agree_with_central_differences_on_mnist(seed):
 def test_scalar_values_and_tensors_give_the_same_mnist_gradients(seed):
     """§5: "The gradients are the same" (relative difference at most 1e-12) for one MNIST
     image through 784-30-10 built from Values, for 10 images and weight seeds."""
-    images, labels, _, _ = load_mnist()
+    images, labels = mnist()
     x = images[seed].reshape(784).astype(np.float64) / 255
     y = one_hot(labels[seed:seed + 1], 10).astype(np.float64)
     net = Network([784, 30, 10], hidden="relu", output="softmax", loss="cross_entropy",

@@ -139,21 +139,23 @@ def test_explosion_through_time_and_clipping_over_seeds():
 
 # ---- section 5: clipping rescues a too-large learning rate; it is not through time --------
 def test_lr_divergence_is_not_through_time_and_clipping_rescues_it(adding):
-    """Section 5: "Without clipping ... fit stops. With clipping the same network, at the
-    same learning rate, learns every held-out sum ... remove the time, and it stays ...
-    It diverges just the same" (T = 1)."""
+    """Section 5: "without clipping, 8 of 10 runs diverge on the 8-step sums and 9 of 10 on
+    one step, each of the first among the second; clipped, all ten learn every held-out
+    sum" (seed 0, shown, diverges both ways)."""
     X, Y, X_test, Y_test, _, _ = adding
-    rescued = 0
+    diverged = {8: set(), 1: set()}
     for seed in SEEDS:
         for T in (8, 1):
             net = RNN(2, 16, 1, output="linear", seed=seed)
             hist = quietly_fit(net, X[:, :T], Y[:, :T], lr=1.0, epochs=30, batch_size=20)
-            assert hist.diverged, (seed, T)
+            if hist.diverged:
+                diverged[T].add(seed)
         net = RNN(2, 16, 1, output="linear", seed=seed)
         hist = quietly_fit(net, X, Y, lr=1.0, epochs=30, batch_size=20, clip=1.0)
         assert not hist.diverged and max(hist.grad_norm) > 1.0, seed
-        rescued += net.accuracy(X_test, Y_test, whole=True) == 1.0
-    assert rescued == len(SEEDS)
+        assert net.accuracy(X_test, Y_test, whole=True) == 1.0, seed
+    assert len(diverged[8]) == 8 and len(diverged[1]) == 9
+    assert diverged[8] <= diverged[1] and 0 in diverged[8]
 
 
 # ---- section 5: what the sliding window gives up ----------------------------------------------

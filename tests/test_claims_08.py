@@ -183,7 +183,7 @@ def test_section9_small_subset_at_the_sliders_default_learns(mnist):
     with _blas_threads(1):
         for seed in SEEDS:
             model = mlp([784, 64, 64, 10], batchnorm=True, seed=seed, dtype=np.float32)
-            h = model.fit(X[:1000], y[:1000], Adam(0.003), epochs=8, batch_size=100,
+            h = model.fit(X[:1000], y[:1000], Adam(0.003), epochs=5, batch_size=100,
                           validation_data=(X[50000:51000], y[50000:51000]), seed=seed)
             assert not h.diverged and h.val_accuracy[-1] > 0.8, seed
 
