@@ -39,7 +39,9 @@ def offline_env(folder: Path) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items()
            if not k.startswith(("PIP_", "VIRTUAL_ENV", "PYTHON", "JUPYTER"))}
     env.update(PIP_CONFIG_FILE=os.devnull, PIP_NO_INDEX="1", PIP_NO_COMPILE="1",
-               PATH=f"{folder / '.venv' / 'bin'}{os.pathsep}/usr/local/bin:/usr/bin:/bin",
+               # python3: the Python the wheels were downloaded for, this one's
+               PATH=os.pathsep.join([str(folder / ".venv" / "bin"),
+                                     str(Path(sys.base_prefix) / "bin"), "/usr/bin:/bin"]),
                BACKPROP_DATA_DIR=str(folder / "mnist"),
                BACKPROP_CACHE_DIR=str(folder / "no-cache"))
     return env

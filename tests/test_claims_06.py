@@ -6,7 +6,8 @@ values of the weights, inputs and data), at the notebook's settings, with code w
 here from the text, not taken from the notebook. The engine under test is
 `backprop_lib.Value`; the referees are central differences, hand formulas and
 `Network.backward`. CONTRIBUTING.md, "Claims and their tests", lists the claims with
-their cells. About 40 s on a quiet 2-core machine (the two `slow` tests most of it).
+their cells. About 30 s of CPU (27 s user, 3 min wall at load average 20); the `slow`
+tests most of it.
 """
 
 from __future__ import annotations

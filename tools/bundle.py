@@ -13,17 +13,20 @@ Writes DIR (default _build/bundle/, ignored by git) with
     its SHA-256 (run load_mnist() once first if neither has them);
   - OFFLINE.md: the one command that installs from the folder, without any network, and
     opens the series (INSTALL below).
-Copy DIR to the lab's machines (same operating system, processor and Python version
-as the one that made it). --find-links/--no-index take the wheels from a local folder
-instead of the package index (CI prepares them while it installs).
+Copy DIR to the lab's machines (same operating system, processor and Python version,
+down to the patch release, as the one that made it, or the one --python-version names).
+--find-links/--no-index take the wheels from a local folder instead of the package
+index (CI prepares them while it installs).
 """
 
 from __future__ import annotations
 
 import argparse
+import platform
 import shutil
 import subprocess
 import sys
+import sysconfig
 import tomllib
 from pathlib import Path
 
@@ -40,8 +43,9 @@ OFFLINE = f"""# backprop-notebooks, offline
 
 Everything the series needs is in this folder: the notebooks, `backprop_lib`, a wheel of
 every dependency in `wheels/` (for the platform and Python version of the machine that
-made the bundle: Python {sys.version_info.major}.{sys.version_info.minor}), and MNIST in
-`mnist/`. No network is needed. In this folder, run
+made the bundle: Python {{python}} on {{platform}}; a patch release matters, some
+packages need e.g. 3.11.5 or later), and MNIST in `mnist/`. No network is needed. In this
+folder, run
 
 ```bash
 {INSTALL}
@@ -99,7 +103,7 @@ def mnist_files(folder: Path) -> list[Path]:
     return copied
 
 
-def write_bundle(out: Path, pip_options: list[str]) -> int:
+def write_bundle(out: Path, pip_options: list[str], python: str | None = None) -> int:
     """Write the bundle (see the module's docstring); returns the number of wheels."""
     out.mkdir(parents=True, exist_ok=True)
     for name in SERIES:
@@ -110,8 +114,11 @@ def write_bundle(out: Path, pip_options: list[str]) -> int:
         elif source.exists():
             shutil.copyfile(source, target)
     mnist_files(out / "mnist")
-    wheels = download_wheels(out / "wheels", pip_options)
-    (out / "OFFLINE.md").write_text(OFFLINE, encoding="utf-8")
+    target = ["--python-version", python] if python else []
+    wheels = download_wheels(out / "wheels", [*pip_options, *target])
+    text = OFFLINE.format(python=python or platform.python_version(),
+                          platform=sysconfig.get_platform())
+    (out / "OFFLINE.md").write_text(text, encoding="utf-8")
     return wheels
 
 
@@ -120,10 +127,12 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--out", type=Path, default=DEFAULT_OUT)
     parser.add_argument("--find-links", help="take wheels from this folder too")
     parser.add_argument("--no-index", action="store_true", help="never ask a package index")
+    parser.add_argument("--python-version", help="the lab's Python, e.g. 3.11.2 (default: "
+                        "this one's)")
     args = parser.parse_args(argv)
     options = (["--find-links", args.find_links] if args.find_links else []) + (
         ["--no-index"] if args.no_index else [])
-    wheels = write_bundle(args.out, options)
+    wheels = write_bundle(args.out, options, args.python_version)
     size = sum(p.stat().st_size for p in args.out.rglob("*") if p.is_file()) / 2**20
     print(f"offline bundle: {args.out} ({wheels} wheels, {size:.0f} MiB)\n"
           f"on the lab's machine, in that folder: {INSTALL}")
