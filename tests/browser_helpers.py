@@ -268,12 +268,24 @@ KERNEL_READY_JS = """() => {
 }"""
 
 
-def open_notebook(page, server: LabServer, notebook: str, timeout: float = 90) -> None:
+NOTEBOOK_SHOWN_JS = """() => {
+    const dialog = document.querySelector('.jp-Dialog');
+    if (dialog) return 'dialog: ' + dialog.innerText;
+    return Boolean(document.querySelector(
+        '.jp-NotebookPanel:not(.lm-mod-hidden) .jp-MarkdownCell .jp-RenderedMarkdown'));
+}"""
+
+
+def open_notebook(page, server: LabServer, notebook: str, timeout: float = 240,
+                  kernel: bool = True) -> None:
     """Open a notebook and wait until its kernel is ready: the toolbar names the kernel
     "Python 3..." AND the execution indicator is idle (idle alone is already true while
-    the kernel starts, and Run All would then open a kernel dialog)."""
+    the kernel starts, and Run All would then open a kernel dialog). kernel=False: wait
+    only until its markdown is rendered. (A kernel starts in seconds on a quiet machine;
+    the timeout is for a loaded one.)"""
     page.goto(server.lab_url(notebook))
-    handle = page.wait_for_function(KERNEL_READY_JS, timeout=timeout * 1000)
+    handle = page.wait_for_function(KERNEL_READY_JS if kernel else NOTEBOOK_SHOWN_JS,
+                                     timeout=timeout * 1000)
     if handle.json_value() is not True:
         raise AssertionError(f"{notebook}: JupyterLab shows a dialog instead of the notebook: "
                              f"{handle.json_value()}")

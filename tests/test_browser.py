@@ -217,7 +217,7 @@ def test_links_in_jupyterlab(notebook: Path, chromium, lab: LabServer):
     page = context.new_page()
     problems, followed = [], 0
     try:
-        open_notebook(page, lab, served(notebook))
+        open_notebook(page, lab, served(notebook), kernel=False)  # (links need none)
         panel = page.evaluate(PANEL_ID_JS)
         links = LINK_SELECTOR.format(panel=panel)
         files = f"{lab.base_url}/files/"
