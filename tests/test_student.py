@@ -150,11 +150,15 @@ def exercise_module(notebook: Path) -> Path:
 
 @pytest.mark.parametrize("notebook", NOTEBOOKS, ids=ids(NOTEBOOKS))
 def test_no_named_mistake_survives(notebook: Path, copies):
-    """The student copy shows none of the texts of its exercise module (a named mistake
-    tells the answer), and lists no mistakes itself (mistakes= in a notebook's cell)."""
+    """The student copy's cells (code and markdown, their sources and metadata) hold none
+    of the texts of its exercise module (a named mistake tells the answer), and list no
+    mistakes themselves (mistakes= in a cell). Outputs are not searched: an exercise's
+    name, printed by its ⏳ line, is also a literal of the module; that no saved output
+    shows a verdict (✅ or ❌, with its named mistake) is test_copy_runs_from_a_fresh_kernel's
+    part."""
     text = copies[notebook.name].read_text(encoding="utf-8")
     copy = nbformat.reads(text, as_version=4)
-    shown = one_spaced(" ".join(lines_of(json.loads(text))))
+    shown = one_spaced(" ".join(lines_of([[c.source, c.metadata] for c in copy.cells])))
     module = exercise_module(notebook)
     leaked = sorted(t for t in named_mistakes(module) if t in shown) if module.exists() else []
     assert not leaked, (f"{notebook.name}: the student copy shows text of "
@@ -253,6 +257,34 @@ def texts(cell) -> str:
     return " ".join(text.split())  # a message wrapped differently reveals nothing more
 
 
+EXERCISE_IMPORT = re.compile(
+    r"^\s*from\s+backprop_lib\.exercises(?:\.\w+)?\s+import\s+\(?([\w\s,]+)\)?",
+    re.MULTILINE)
+
+
+def check_cell_test(nb):
+    """A test for an exercise's check cell: it calls check_exercise(...) or one of the
+    check functions the notebook imports from backprop_lib.exercises (TEAM convention 1,
+    e.g. `check_softplus(softplus)`)."""
+    names = {name.strip() for cell in nb.cells if cell.cell_type == "code"
+             for found in EXERCISE_IMPORT.findall(cell.source)
+             for name in found.split(",") if name.strip()}
+    calls = re.compile(r"(?<![\w.])(?:check_exercise" +
+                       "".join(f"|{re.escape(n)}" for n in sorted(names)) + r")\s*\(")
+    return lambda source: bool(calls.search(source))
+
+
+def test_check_cells_are_found_by_their_import():
+    nb = notebook_of(
+        ("code", "from backprop_lib.exercises.nb06 import check_hypot_fixed, check_softplus", []),
+        ("code", "check_softplus(softplus)", []),
+        ("code", "check_exercise('f', f, (1,), 2)", []),
+        ("code", "check_grad(f)  # not an exercise", []),
+    )
+    is_check = check_cell_test(nb)
+    assert [is_check(c.source) for c in nb.cells] == [False, True, True, False]
+
+
 @pytest.mark.slow
 @pytest.mark.parametrize("notebook", NOTEBOOKS, ids=ids(NOTEBOOKS))
 def test_copy_runs_from_a_fresh_kernel(notebook: Path, copies, executed):
@@ -263,13 +295,14 @@ def test_copy_runs_from_a_fresh_kernel(notebook: Path, copies, executed):
         pytest.fail(f"{notebook.name}: the student copy stops with an error:\n{result}",
                     pytrace=False)
     run = result
+    is_check = check_cell_test(run)
     problems = []
     for number, (before, after) in enumerate(zip(saved.cells, run.cells), start=1):
         if after.cell_type != "code":
             continue
         where = f"cell {number} ({after.source.strip()[:50]!r})"
         shown = texts(after)
-        if "check_exercise(" in after.source and (
+        if is_check(after.source) and (
                 NOT_ATTEMPTED not in shown or "✅" in shown or "❌" in shown):
             problems.append(f"{where}: an exercise check says {shown.strip()[:200]!r}, "
                             f"not ⏳ {NOT_ATTEMPTED}")
@@ -278,7 +311,7 @@ def test_copy_runs_from_a_fresh_kernel(notebook: Path, copies, executed):
         if shown != texts(before):
             problems.append(f"{where}: the copy's saved output differs from what it prints "
                             f"when run:\nsaved: {texts(before)[:300]!r}\nrun:   {shown[:300]!r}")
-    checks = sum("check_exercise(" in c.source for c in run.cells)
+    checks = sum(is_check(c.source) for c in run.cells if c.cell_type == "code")
     assert checks > 0, f"{notebook.name}: no exercise check found"
     assert not problems, f"{notebook.name}:\n" + "\n".join(problems)
 
