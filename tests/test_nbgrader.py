@@ -77,7 +77,11 @@ PARAMS = [pytest.param(path, id=path.stem, marks=[] if path.name[:2] in IN_CI el
 # pyproject.toml turns into errors) when it adds a submission; its own CLI shows the same
 @pytest.mark.filterwarnings("ignore::sqlalchemy.exc.SAWarning")
 @pytest.mark.parametrize("path", PARAMS)
-def test_nbgrader_grades_solutions_wrong_answers_and_untouched_work(path, tmp_path):
+def test_nbgrader_grades_solutions_wrong_answers_and_untouched_work(path, tmp_path,
+                                                                  monkeypatch):
+    # nbgrader runs `alembic` (its database's version) from PATH: this environment's
+    bin_dir = str(Path(sys.executable).parent)
+    monkeypatch.setenv("PATH", f"{bin_dir}{os.pathsep}{os.environ.get('PATH', '')}")
     course, name = tmp_path / "course", path.stem
     exercises = nbgrader_course.write_course([path], course)[name]
     source = nbformat.read(course / "source" / name / path.name, as_version=4)
