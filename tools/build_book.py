@@ -200,6 +200,13 @@ def stage(src: Path, student: bool) -> list[Path]:
         (src / "docs").mkdir(exist_ok=True)
         text = to_the_contents_page(guide.read_text(encoding="utf-8"))
         (src / "docs" / guide.name).write_text(text, encoding="utf-8")
+    for page in linked_pages([src / "docs" / g.name for g in guides]):
+        # a page of the repository that a guide links to (../benchmarks/RESULTS.md): on
+        # the site too, at the same place, outside the contents (orphan)
+        target = src / page.relative_to(ROOT)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text("---\norphan: true\n---\n\n" + page.read_text(encoding="utf-8"),
+                          encoding="utf-8")
     (src / "index.md").write_text(index_page(notebooks, guides, student), encoding="utf-8")
     import mathjax  # the django-static-mathjax package: MathJax's files, nothing else
 
@@ -209,6 +216,20 @@ def stage(src: Path, student: bool) -> list[Path]:
                  static / "mathjax" / MATHJAX_FILE)
     (static / "backprop-math.css").write_text(MATH_CSS, encoding="utf-8")
     return notebooks
+
+
+def linked_pages(staged: list[Path]) -> list[Path]:
+    """The markdown files of the repository, other than the README and the guides, that
+    the staged guides link to (relative links), so that the site can carry them too."""
+    found = []
+    for path in staged:
+        text = path.read_text(encoding="utf-8")
+        for link in re.findall(r"\]\((?!https?:|#|mailto:)([^)#\s]+\.md)(?:#[^)]*)?\)", text):
+            page = (ROOT / "docs" / link).resolve()
+            if (page.is_file() and ROOT in page.parents and page.name != "README.md"
+                    and page.parent != ROOT / "docs" and page not in found):
+                found.append(page)
+    return found
 
 
 def sources(out: Path) -> Path:
