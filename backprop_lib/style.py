@@ -35,8 +35,8 @@ CSS_DPI = 96  # pixels per inch, as browsers count them
 PAGE_WIDTH_PX = 1100
 # JupyterLab 4.6 in a 1280 x 720 window at 150 % zoom (853 x 480 CSS pixels), file browser
 # closed, as tests/test_browser.py measures it: the notebook area is 359 pixels tall, its
-# output column 673 wide. Presentation Mode keeps the height.
-ZOOMED_AREA_PX = (673, 359)
+# output column 673 wide, 627 in Presentation Mode (its wider prompts): the narrower.
+ZOOMED_AREA_PX = (627, 359)
 ZOOM = 1.5
 # The largest figure projector mode shows, in CSS pixels (its bounding box as saved, with
 # matplotlib_inline's bbox_inches="tight"): height, the area less the output's padding

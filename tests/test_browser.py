@@ -563,12 +563,16 @@ def test_projector_fits_the_screen(notebook: Path, chromium, projector_lab: LabS
 
 
 def take_tallest(page, found: dict, name: str) -> None:
-    """A screenshot with the notebook's tallest figure's cell at the top of the area."""
+    """A screenshot with the notebook's tallest figure at the top of the area."""
     if not found["figures"]:
         return
-    tallest = max(found["figures"], key=lambda fig: fig["height"])
-    page.locator(".jp-NotebookPanel:not(.lm-mod-hidden) .jp-Notebook .jp-Cell").nth(
-        tallest["cell"]).evaluate("c => c.scrollIntoView({block: 'start'})")
+    page.evaluate("""() => {
+        const imgs = Array.from(document.querySelectorAll(
+            '.jp-NotebookPanel:not(.lm-mod-hidden) .jp-Cell .jp-RenderedImage img'));
+        const height = img => img.getBoundingClientRect().height;
+        const tallest = imgs.reduce((a, b) => height(b) > height(a) ? b : a, imgs[0]);
+        if (tallest) tallest.scrollIntoView({block: 'start'});
+    }""")
     page.wait_for_timeout(300)
     page.screenshot(path=SCREENSHOTS / f"{name}.png")
 
