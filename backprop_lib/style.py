@@ -102,8 +102,8 @@ def fit_for_projector(fig, max_px: tuple[float, float] = PROJECTOR_FIT_PX) -> fl
 
     A figure is made smaller in inches, never its text, lines or markers, and laid out
     again (tight_layout, if it has no layout engine) so that its labels keep clear of
-    each other. Text cannot shrink, so a figure whose text alone is taller than the limit
-    stays over it (tests/test_browser.py reports it). A figure laid out in fixed units
+    each other. Text cannot shrink: a figure whose text alone is taller than the limit
+    gets a returned scale below 1, like the figures below. A figure laid out in fixed units
     of its own (draw_graph's boxes, marked FIXED_LAYOUT) cannot be resized without its
     boxes overlapping: it is kept as drawn and the returned scale (< 1) says how much
     smaller to show it, text included (the inline backend's image is given that size).
@@ -111,7 +111,7 @@ def fit_for_projector(fig, max_px: tuple[float, float] = PROJECTOR_FIT_PX) -> fl
     import warnings
 
     fixed = getattr(fig, FIXED_LAYOUT, False)
-    for _ in range(1 if fixed else 4):  # the box does not scale exactly with the size
+    for attempt in range(1 if fixed else 5):  # the box does not scale exactly with the size
         fig.draw_without_rendering()
         box = fig.get_tightbbox()
         width = (box.width + 2 * _PAD_INCHES) * fig.dpi
@@ -119,7 +119,7 @@ def fit_for_projector(fig, max_px: tuple[float, float] = PROJECTOR_FIT_PX) -> fl
         factor = min(1.0, max_px[0] / width, max_px[1] / height)
         if factor > 0.995:
             return 1.0
-        if fixed:
+        if fixed or attempt == 4:  # (still too large: its text alone) shown smaller
             return factor
         w, h = fig.get_size_inches()
         fig.set_size_inches(w * factor * 0.98, h * factor * 0.98, forward=False)

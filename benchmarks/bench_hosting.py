@@ -107,7 +107,7 @@ def main(argv: list[str]) -> None:
     print(f"idle JupyterLab server: {server:.0f} MiB; per student: {per_user:.0f} MiB "
           f"(heaviest kernel + server)")
     print(*sizes(per_user), sep="\n")
-    print(f"(load average during the run: {os.getloadavg()[0]:.1f})")
+    print(f"(load average at the end of the run: {os.getloadavg()[0]:.1f})")
 
 
 if __name__ == "__main__":
