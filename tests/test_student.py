@@ -257,9 +257,9 @@ def texts(cell) -> str:
     return " ".join(text.split())  # a message wrapped differently reveals nothing more
 
 
-EXERCISE_IMPORT = re.compile(
-    r"^\s*from\s+backprop_lib\.exercises(?:\.\w+)?\s+import\s+\(?([\w\s,]+)\)?",
-    re.MULTILINE)
+EXERCISE_IMPORT = re.compile(  # the names, in parentheses (over lines) or on the one line
+    r"^[ \t]*from\s+backprop_lib\.exercises(?:\.\w+)?\s+import\s+"
+    r"(?:\(([\w\s,]+)\)|([\w \t,]+))", re.MULTILINE)
 
 
 def check_cell_test(nb):
@@ -268,7 +268,7 @@ def check_cell_test(nb):
     e.g. `check_softplus(softplus)`)."""
     names = {name.strip() for cell in nb.cells if cell.cell_type == "code"
              for found in EXERCISE_IMPORT.findall(cell.source)
-             for name in found.split(",") if name.strip()}
+             for name in "".join(found).split(",") if name.strip()}
     calls = re.compile(r"(?<![\w.])(?:check_exercise" +
                        "".join(f"|{re.escape(n)}" for n in sorted(names)) + r")\s*\(")
     return lambda source: bool(calls.search(source))
@@ -276,13 +276,16 @@ def check_cell_test(nb):
 
 def test_check_cells_are_found_by_their_import():
     nb = notebook_of(
-        ("code", "from backprop_lib.exercises.nb06 import check_hypot_fixed, check_softplus", []),
+        ("code", "from backprop_lib.exercises.nb06 import check_hypot_fixed, check_softplus\n\n"
+                 "set_style()", []),
+        ("code", "from backprop_lib.exercises.nb07 import (\n    check_clip_global,\n)", []),
+        ("code", "check_clip_global(f)", []),
         ("code", "check_softplus(softplus)", []),
         ("code", "check_exercise('f', f, (1,), 2)", []),
         ("code", "check_grad(f)  # not an exercise", []),
     )
     is_check = check_cell_test(nb)
-    assert [is_check(c.source) for c in nb.cells] == [False, True, True, False]
+    assert [is_check(c.source) for c in nb.cells] == [False, False, True, True, True, False]
 
 
 @pytest.mark.slow
