@@ -264,11 +264,11 @@ EXERCISE_IMPORT = re.compile(  # the names, in parentheses (over lines) or on th
 
 def check_cell_test(nb):
     """A test for an exercise's check cell: it calls check_exercise(...) or one of the
-    check functions the notebook imports from backprop_lib.exercises (TEAM convention 1,
-    e.g. `check_softplus(softplus)`)."""
+    check functions (named check_...) the notebook imports from backprop_lib.exercises
+    (CONTRIBUTING, "Exercises"), e.g. `check_softplus(softplus)`."""
     names = {name.strip() for cell in nb.cells if cell.cell_type == "code"
              for found in EXERCISE_IMPORT.findall(cell.source)
-             for name in "".join(found).split(",") if name.strip()}
+             for name in "".join(found).split(",") if name.strip().startswith("check_")}
     calls = re.compile(r"(?<![\w.])(?:check_exercise" +
                        "".join(f"|{re.escape(n)}" for n in sorted(names)) + r")\s*\(")
     return lambda source: bool(calls.search(source))
@@ -280,12 +280,16 @@ def test_check_cells_are_found_by_their_import():
                  "set_style()", []),
         ("code", "from backprop_lib.exercises.nb07 import (\n    check_clip_global,\n)", []),
         ("code", "check_clip_global(f)", []),
+        ("code", "from backprop_lib.exercises.nb08 import check_adam_step, layernorm_forward",
+         []),
+        ("code", "layernorm_forward(x, g, b)  # a helper, not a check", []),
         ("code", "check_softplus(softplus)", []),
         ("code", "check_exercise('f', f, (1,), 2)", []),
         ("code", "check_grad(f)  # not an exercise", []),
     )
     is_check = check_cell_test(nb)
-    assert [is_check(c.source) for c in nb.cells] == [False, False, True, True, True, False]
+    assert [is_check(c.source) for c in nb.cells] == [False, False, True, False, False, True,
+                                                      True, False]
 
 
 @pytest.mark.slow
