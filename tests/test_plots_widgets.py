@@ -375,7 +375,7 @@ def test_param_slider_errors():
 
 
 def test_the_callback_gets_the_value_the_readout_shows():
-    # TEAM convention 5: a title made with f"{lr:g}" says what the readout says (1.26)
+    # the callback gets the readout's value: a title with f"{lr:g}" shows 1.26
     titles, readouts = [], []
     box = lr_slider(lambda lr: titles.append(f"learning rate {lr:g}"), lr=1.0,
                     min_lr=1e-3, max_lr=1e3)
