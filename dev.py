@@ -8,7 +8,8 @@
                             root, --allow-root is added). JupyterLab is quiet: no news or
                             update toast over the page (QUIET_LAB_SETTINGS)
     python dev.py test      install everything into .venv and run every test (lint, unit
-                            tests, every notebook under nbval, the browser test)
+                            tests, every notebook under nbval, the browser test), each
+                            test file on one of up to 4 workers (one a core)
     python dev.py execute [NOTEBOOK ...]
                             maintainers: rerun notebooks from a fresh kernel and save them
                             (the equivalent of Restart & Run All, then Save)
@@ -38,6 +39,9 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent
 VENV = ROOT / ".venv"
+# pytest's workers (pytest-xdist) for `test`: more than 4 gain little, as the browser test,
+# one file, runs on one worker, and each kernel started takes memory
+MAX_WORKERS = 4
 NBVAL_ARGS = [
     "--nbval", "--nbval-current-env", "--nbval-cell-timeout=300",
     "--nbval-sanitize-with", "tests/nbval_sanitize.cfg",
@@ -166,7 +170,16 @@ def test(extra: list[str]) -> None:
     if "BACKPROP_DATA_DIR" not in os.environ and shared.is_dir():
         os.environ["BACKPROP_DATA_DIR"] = str(shared)  # the project's offline copy, if beside it
     run(python, "-m", "ruff", "check", ".")
-    run(python, "-m", "pytest", "tests", "notebooks", *NBVAL_ARGS, *extra)
+    run(python, "-m", "pytest", "tests", "notebooks", *NBVAL_ARGS, *worker_args(), *extra)
+
+
+def worker_args(cpus: int | None = None) -> list[str]:
+    """pytest-xdist's options: one worker a core, at most MAX_WORKERS, each test file (a
+    notebook under nbval: its cells share one kernel) on one worker; none on one core."""
+    cpus = cpus or os.cpu_count() or 1
+    workers = min(cpus, MAX_WORKERS)
+    return (["-n", str(workers), "--dist", "loadfile", "--no-loadscope-reorder"]
+            if workers > 1 else [])
 
 
 def execute(paths: list[str]) -> None:

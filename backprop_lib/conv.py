@@ -25,6 +25,10 @@ pixel it was copied from: a scatter-add, because windows overlap.
 Pooling (max and average) has no parameters; MaxPool2D, AvgPool2D and Conv2D are layer
 objects like Linear (params, grads, forward(x, train), backward(dout)); Flatten is
 backprop_lib.layers' own, re-exported here for `from backprop_lib.conv import ...`.
+Conv2D computes what conv2d_forward/backward compute, with its images kept in memory
+with the batch last, (C, H, W, N), which makes its copies long contiguous runs (see
+_batch_last): arrays the functions and layers return are (N, C, H, W) views of such
+memory, and every function here takes any memory order.
 """
 
 from __future__ import annotations
@@ -157,6 +161,16 @@ def _padded(x: np.ndarray, pad: int) -> np.ndarray:
     return np.pad(x, ((0, 0), (0, 0), (pad, pad), (pad, pad)))
 
 
+def _channels_first(x: np.ndarray) -> np.ndarray:
+    """The images x (N, C, H, W) as x.transpose(1, 0, 2, 3) (C, N, H, W), C-contiguous.
+
+    A view, no copy, when x's memory already is in that order: the outputs of
+    conv2d_forward, col2im and the pooling of such arrays are (see conv2d_forward), and
+    so is any batch of one-channel images. Otherwise one copy.
+    """
+    return np.ascontiguousarray(x.transpose(1, 0, 2, 3))
+
+
 # ---- convolution with loops: the reference -----------------------------------------------
 def conv2d_forward_naive(x, w, b, stride: int = 1, pad: int = 0) -> tuple[np.ndarray, Cache]:
     """out (N, F, Ho, Wo): out[n, f, i, j] = b[f] + Σ over (c, p, q) of
@@ -217,18 +231,19 @@ def im2col(x, HH: int, WW: int, stride: int = 1, pad: int = 0) -> np.ndarray:
     The array is built as its transpose (C·HH·WW, N·Ho·Wo), where each offset's slice is
     one contiguous block (two to three times faster to fill for MNIST-sized batches), and
     returned as a transposed view (a matrix product takes either order without a copy).
+    The images are read in the order (C, N, H, W) as well, which is their memory order
+    when they come from conv2d_forward or pooling (no copy then).
     """
     x = _images(x, "x")
     HH, WW = positive_int(HH, "HH"), positive_int(WW, "WW")
     stride, pad = positive_int(stride, "stride"), _pad(pad)
     N, C, H, W = x.shape
     Ho, Wo = (_fit((H, W)[a], (HH, WW)[a], stride, pad, AXES[a], True) for a in (0, 1))
-    xp = _padded(x, pad)
+    xp = _padded(_channels_first(x), pad)                                  # (C, N, H, W)
     cols_t = np.empty((C, HH, WW, N, Ho, Wo), dtype=x.dtype)
     for p in range(HH):
         for q in range(WW):
-            patch = xp[:, :, p:p + stride * Ho:stride, q:q + stride * Wo:stride]  # (N, C, Ho, Wo)
-            cols_t[:, p, q] = patch.transpose(1, 0, 2, 3)
+            cols_t[:, p, q] = xp[:, :, p:p + stride * Ho:stride, q:q + stride * Wo:stride]
     return cols_t.reshape(C * HH * WW, N * Ho * Wo).T
 
 
@@ -240,6 +255,11 @@ def col2im(cols, x_shape: tuple[int, int, int, int], HH: int, WW: int, stride: i
     several windows receives the sum of their entries (+=, a scatter-add), which is what
     the backward pass needs: dx = col2im(dcols). It is not an inverse: col2im(im2col(x))
     is x times the number of windows that cover each pixel.
+
+    One strided add per kernel offset (p, q), HH·WW in all, each over every window at
+    once, into a sum kept in the order (C, N, H, W) of im2col's blocks (so that both sides
+    of each add run along contiguous rows); the result is that sum's transposed view
+    (N, C, H, W), not a copy.
     """
     cols = _array(cols, "cols")
     if len(x_shape) != 4:
@@ -253,13 +273,12 @@ def col2im(cols, x_shape: tuple[int, int, int, int], HH: int, WW: int, stride: i
                          f"{C * HH * WW}) for images {tuple(x_shape)} and a {HH}×{WW} "
                          f"kernel, stride {stride}, pad {pad}; got {cols.shape}")
     blocks = cols.T.reshape(C, HH, WW, N, Ho, Wo)  # a view if cols is im2col's layout
-    dxp = np.zeros((N, C, H + 2 * pad, W + 2 * pad), dtype=cols.dtype)
+    dxp = np.zeros((C, N, H + 2 * pad, W + 2 * pad), dtype=cols.dtype)
     for p in range(HH):
         for q in range(WW):
             # within one offset the slice's pixels are distinct; across offsets they overlap
-            dxp[:, :, p:p + stride * Ho:stride, q:q + stride * Wo:stride] += \
-                blocks[:, p, q].transpose(1, 0, 2, 3)
-    return dxp[:, :, pad:pad + H, pad:pad + W]
+            dxp[:, :, p:p + stride * Ho:stride, q:q + stride * Wo:stride] += blocks[:, p, q]
+    return dxp[:, :, pad:pad + H, pad:pad + W].transpose(1, 0, 2, 3)
 
 
 # ---- convolution through im2col: the fast one --------------------------------------------
@@ -269,20 +288,24 @@ def conv2d_forward(x, w, b, stride: int = 1, pad: int = 0) -> tuple[np.ndarray, 
     rows = cols @ W_col + b, cols (N·Ho·Wo, C·HH·WW), W_col = w.reshape(F, -1).T
     (C·HH·WW, F): notebook 05's x @ W + b with one window per row and one filter per
     column. It is computed as its transpose, rowsᵀ = W_colᵀ colsᵀ (F, N·Ho·Wo): the same
-    numbers, already grouped by filter, so that putting them in the image layout
-    (N, F, Ho, Wo) copies whole Ho × Wo maps.
+    numbers, already grouped by filter, and out is that product seen as (F, N, Ho, Wo)
+    and transposed to (N, F, Ho, Wo): a view, no copy. Its memory is in the order
+    (F, N, Ho, Wo), which the next layers keep (elementwise functions and pooling follow
+    their input's order) and the next convolution reads without a copy;
+    np.ascontiguousarray(out) gives (N, F, Ho, Wo) in memory order, where that matters.
     """
     x, w, b, stride, pad, Ho, Wo = _check_conv(x, w, b, stride, pad)
     N, F, HH, WW = x.shape[0], w.shape[0], w.shape[2], w.shape[3]
     cols = im2col(x, HH, WW, stride, pad)
-    rows_t = w.reshape(F, -1) @ cols.T + b[:, None]                        # (F, N·Ho·Wo)
-    out = np.ascontiguousarray(rows_t.reshape(F, N, Ho, Wo).transpose(1, 0, 2, 3))
+    rows_t = _add_bias(w.reshape(F, -1) @ cols.T, b)                       # (F, N·Ho·Wo)
+    out = rows_t.reshape(F, N, Ho, Wo).transpose(1, 0, 2, 3)              # (N, F, Ho, Wo)
     return out, (x.shape, cols, w, stride, pad)
 
 
 def _dout_t(dout, cache: Cache) -> np.ndarray:
     """The upstream gradient (N, F, Ho, Wo) as δᵀ (F, N·Ho·Wo): the transpose of the rows
-    δ (N·Ho·Wo, F) that match the forward pass's rows."""
+    δ (N·Ho·Wo, F) that match the forward pass's rows. A view, no copy, when dout's memory
+    is in the order (F, N, Ho, Wo), as the layers after a convolution leave it."""
     x_shape, cols, w, _, _ = cache
     dout = _array(dout, "dout")
     N, F = x_shape[0], w.shape[0]
@@ -291,7 +314,7 @@ def _dout_t(dout, cache: Cache) -> np.ndarray:
         raise ValueError(f"dout must have the shape of the convolution's output (N, F, Ho, Wo),"
                          f" with N = {N} images, F = {F} filters and Ho·Wo = {Ho_Wo}; got "
                          f"{dout.shape}")
-    return dout.transpose(1, 0, 2, 3).reshape(F, -1)
+    return _channels_first(dout).reshape(F, -1)
 
 
 def conv2d_backward(dout, cache: Cache) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -313,6 +336,57 @@ def conv2d_backward(dout, cache: Cache) -> tuple[np.ndarray, np.ndarray, np.ndar
     return dx, dw, db
 
 
+# ---- the layer's convolution: the same products, the batch last in memory ---------------
+# conv2d_forward/backward keep one window per row of im2col, in the order (n, i, j), as the
+# derivation does. The Conv2D layer multiplies the same numbers with the columns of colsᵀ
+# in the order (i, j, n) instead: its images live in memory as (C, H, W, N), the batch
+# last, so that each kernel offset's slice in im2col and col2im is a few long contiguous
+# runs (Wo·N numbers at stride 1) rather than N·C runs of Wo. For the CNNs of notebook 09
+# and issue 25 on MNIST that makes col2im 4 to 5 times and im2col about 1.8 times
+# faster (benchmarks/RESULTS.md), and pooling and ReLU run along the batch too. The
+# results are conv2d_forward/backward's, to float rounding.
+def _batch_last(x: np.ndarray) -> np.ndarray:
+    """The images x (N, C, H, W) as x.transpose(1, 2, 3, 0) (C, H, W, N), C-contiguous: a
+    view when x's memory is already in that order (the layer's outputs, and what pooling
+    and elementwise functions make of them), else one copy."""
+    return np.ascontiguousarray(x.transpose(1, 2, 3, 0))
+
+
+def _im2col_batch_last(x: np.ndarray, HH: int, WW: int, stride: int, pad: int, Ho: int,
+                       Wo: int) -> np.ndarray:
+    """im2col(x).T with its columns in the order (i, j, n): (C·HH·WW, Ho·Wo·N)."""
+    xt = _batch_last(x)                                                     # (C, H, W, N)
+    if pad:
+        xt = np.pad(xt, ((0, 0), (pad, pad), (pad, pad), (0, 0)))
+    C, N = xt.shape[0], xt.shape[3]
+    cols_t = np.empty((C, HH, WW, Ho, Wo, N), dtype=x.dtype)
+    for p in range(HH):
+        for q in range(WW):
+            cols_t[:, p, q] = xt[:, p:p + stride * Ho:stride, q:q + stride * Wo:stride]
+    return cols_t.reshape(C * HH * WW, Ho * Wo * N)
+
+
+def _col2im_batch_last(cols_t: np.ndarray, x_shape: tuple, HH: int, WW: int, stride: int,
+                       pad: int, Ho: int, Wo: int) -> np.ndarray:
+    """col2im for _im2col_batch_last's layout: cols_t (C·HH·WW, Ho·Wo·N) → dx (N, C, H, W),
+    a view of a (C, H, W, N) array; the same scatter-add, one strided add per offset."""
+    N, C, H, W = x_shape
+    blocks = cols_t.reshape(C, HH, WW, Ho, Wo, N)
+    dxp = np.zeros((C, H + 2 * pad, W + 2 * pad, N), dtype=cols_t.dtype)
+    for p in range(HH):
+        for q in range(WW):
+            dxp[:, p:p + stride * Ho:stride, q:q + stride * Wo:stride] += blocks[:, p, q]
+    return dxp[:, pad:pad + H, pad:pad + W].transpose(3, 0, 1, 2)
+
+
+def _add_bias(rows_t: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """rows_t (F, M) + b[:, None], in place unless b needs a wider dtype."""
+    if rows_t.dtype == np.result_type(rows_t, b):
+        rows_t += b[:, None]
+        return rows_t
+    return rows_t + b[:, None]           # a float64 bias with float32 images and filters
+
+
 # ---- pooling -----------------------------------------------------------------------------
 def _check_pool(x, size, stride) -> tuple[np.ndarray, int, int, int, int]:
     """x, size, stride (None: = size, windows side by side), Ho, Wo, or a clear error."""
@@ -321,6 +395,18 @@ def _check_pool(x, size, stride) -> tuple[np.ndarray, int, int, int, int]:
     stride = size if stride is None else positive_int(stride, "stride")
     Ho, Wo = (_fit(x.shape[2 + a], size, stride, 0, AXES[a], False) for a in (0, 1))
     return x, size, stride, Ho, Wo
+
+
+def _in_order_of(a: np.ndarray, like: np.ndarray) -> np.ndarray:
+    """a, with like's order in memory: a itself if the orders agree, else a copy. Strided
+    loops over several arrays run several times faster when all step through memory
+    alike (a gradient in C order, as Flatten hands it back, against a batch-last x)."""
+    if np.argsort(a.strides, kind="stable").tolist() == \
+            np.argsort(like.strides, kind="stable").tolist():
+        return a
+    copy = np.empty_like(like, dtype=a.dtype)
+    copy[...] = a
+    return copy
 
 
 def _entries(size: int, stride: int, Ho: int, Wo: int):
@@ -343,8 +429,8 @@ def maxpool_forward(x, size: int = 2, stride: int | None = None) -> tuple[np.nda
     """
     x, size, stride, Ho, Wo = _check_pool(x, size, stride)
     out = None
-    for index in _entries(size, stride, Ho, Wo):
-        out = x[index].copy() if out is None else np.maximum(out, x[index], out=out)
+    for index in _entries(size, stride, Ho, Wo):  # out keeps x's memory order ("K")
+        out = x[index].copy(order="K") if out is None else np.maximum(out, x[index], out=out)
     return out, (x, out, size, stride)
 
 
@@ -361,22 +447,31 @@ def maxpool_backward(dout, cache: Cache) -> np.ndarray:
     x, out, size, stride = cache
     dout = _array(dout, "dout")
     _same_shape(dout, out, "dout", "the pooled output (N, C, Ho, Wo)")
-    dx = np.zeros(x.shape, dtype=dout.dtype)
-    unrouted = np.ones(out.shape, dtype=bool)       # windows whose maximum is still ahead
-    for index in _entries(size, stride, *out.shape[2:]):
-        first = (x[index] == out) & unrouted          # the first maximum, row by row
-        unrouted ^= first
-        dx[index] += dout * first
+    dout = _in_order_of(dout, out)
+    tiled = stride == size                          # windows side by side: each entry in one
+    dx = (np.empty_like if tiled else np.zeros_like)(x, dtype=dout.dtype)  # x's memory order
+    unrouted = np.ones_like(out, dtype=bool)        # windows whose maximum is still ahead
+    for k, index in enumerate(_entries(size, stride, *out.shape[2:])):
+        first = x[index] == out                       # the first maximum, row by row
+        if k:
+            first &= unrouted
+        if k < size * size - 1:
+            unrouted ^= first
+        if tiled:
+            np.multiply(dout, first, out=dx[index])   # every entry of dx written once
+        else:
+            dx[index] += dout * first                 # overlaps add up; gaps stay 0
     return dx
 
 
 def avgpool_forward(x, size: int = 2, stride: int | None = None) -> tuple[np.ndarray, Cache]:
     """The mean of each size × size window of x (N, C, H, W), step stride (default: size)."""
     x, size, stride, Ho, Wo = _check_pool(x, size, stride)
-    out = np.zeros((x.shape[0], x.shape[1], Ho, Wo), dtype=x.dtype)
-    for index in _entries(size, stride, Ho, Wo):
-        out += x[index]
-    return out / np.asarray(size * size, dtype=x.dtype), (x.shape, size, stride)
+    out = None
+    for index in _entries(size, stride, Ho, Wo):  # out keeps x's memory order ("K")
+        out = x[index].copy(order="K") if out is None else np.add(out, x[index], out=out)
+    out /= np.asarray(size * size, dtype=x.dtype)
+    return out, (x.shape, size, stride)
 
 
 def avgpool_backward(dout, cache: Cache) -> np.ndarray:
@@ -410,6 +505,11 @@ class Conv2D(Layer):
     drawn by init: "he" N(0, 2/fan_in) with fan_in = C·HH·WW, the inputs each output sums
     (for ReLU; the default), "xavier" N(0, 2/(fan_in + fan_out)) with fan_out = F·HH·WW,
     or "normal" N(0, scale²); seed fixes the draw. b starts at 0.
+
+    forward and backward compute what conv2d_forward and conv2d_backward compute (to float
+    rounding), with im2col's columns in another order: the batch last in memory, which
+    makes the copies of im2col and col2im long contiguous runs (see _batch_last). Its
+    output is an (N, F, Ho, Wo) view of a (F, Ho, Wo, N) array.
     """
 
     def __init__(self, in_channels: int, out_channels: int, kernel_size, *, stride: int = 1,
@@ -435,20 +535,28 @@ class Conv2D(Layer):
         self.input_grad = True  # Model.fit sets False for a first layer: dX is not needed
 
     def forward(self, x, train: bool = False) -> np.ndarray:
-        out, self.cache = conv2d_forward(x, self.params["W"], self.params["b"], self.stride,
-                                         self.pad)
-        return out
+        x, w, b, stride, pad, Ho, Wo = _check_conv(x, self.params["W"], self.params["b"],
+                                                   self.stride, self.pad)
+        F, HH, WW = w.shape[0], w.shape[2], w.shape[3]
+        cols_t = _im2col_batch_last(x, HH, WW, stride, pad, Ho, Wo)      # (C·HH·WW, Ho·Wo·N)
+        rows_t = _add_bias(w.reshape(F, -1) @ cols_t, b)                   # (F, Ho·Wo·N)
+        self.cache = (x.shape, cols_t, w, Ho, Wo)
+        return rows_t.reshape(F, Ho, Wo, x.shape[0]).transpose(3, 0, 1, 2)
 
     def backward(self, dout) -> np.ndarray | None:
-        if self.input_grad:
-            dx, self.grads["W"], self.grads["b"] = conv2d_backward(dout, self._cached())
-            return dx
-        # the first layer of a model: skip dcols and col2im, nothing needs d loss / d X
-        cache = self._cached()
-        d_t = _dout_t(dout, cache)
-        self.grads["W"] = (d_t @ cache[1]).reshape(self.params["W"].shape)
+        x_shape, cols_t, w, Ho, Wo = self._cached()
+        dout = _array(dout, "dout")
+        F, HH, WW = w.shape[0], w.shape[2], w.shape[3]
+        if dout.shape != (x_shape[0], F, Ho, Wo):
+            raise ValueError(f"dout must have the shape of the convolution's output (N, F, Ho, "
+                             f"Wo) = {(x_shape[0], F, Ho, Wo)}; got {dout.shape}")
+        d_t = _batch_last(dout).reshape(F, -1)                             # δᵀ (F, Ho·Wo·N)
+        self.grads["W"] = (d_t @ cols_t.T).reshape(w.shape)
         self.grads["b"] = d_t.sum(axis=1)
-        return None
+        if not self.input_grad:
+            return None   # the first layer of a model: nothing needs d loss / d X
+        dcols_t = w.reshape(F, -1).T @ d_t                                 # (C·HH·WW, Ho·Wo·N)
+        return _col2im_batch_last(dcols_t, x_shape, HH, WW, self.stride, self.pad, Ho, Wo)
 
     def __repr__(self) -> str:
         F, C, HH, WW = self.params["W"].shape

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from .activations import _sigmoid, _softmax_backward, get_activation
+from .activations import ACTIVATIONS, _sigmoid, _softmax_backward, get_activation
 from .checks import (
     as_array,
     as_floats,
@@ -233,12 +233,15 @@ class Network:
         last = len(self.W) - 1
         for l, (W, b) in enumerate(zip(self.W, self.b)):
             name = self.output if l == last else self.hidden
+            pair = self._f_output if l == last else self._f_hidden
             self.z.append(self.a[-1] @ W + b)
-            fused = _WITH_SLOPE.get(name)
-            if fused is None:  # softmax: its delta needs no f'(z)
-                f = self._f_output[0] if l == last else self._f_hidden[0]
-                self.a.append(f(self.z[-1]))
-                slopes.append(None)
+            # the fused version only stands in for the registered pair: an (f, f') put in
+            # its place (a teacher's buggy derivative, say) is used as it is
+            fused = _WITH_SLOPE.get(name) if pair is ACTIVATIONS.get(name) else None
+            if fused is None:
+                self.a.append(pair[0](self.z[-1]))
+                # softmax's delta needs no f'(z)
+                slopes.append(None if name == "softmax" else pair[1](self.z[-1]))
             else:
                 a, slope = fused(self.z[-1])
                 self.a.append(a)

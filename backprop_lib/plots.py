@@ -15,7 +15,17 @@ from matplotlib.text import OffsetFrom
 from matplotlib.ticker import MaxNLocator
 
 from .checks import as_matrix
-from .style import FIXED_LAYOUT, PAGE_WIDTH_PX, fits_page, text_size
+from .style import (
+    FIXED_LAYOUT,
+    PAGE_WIDTH_PX,
+    PROJECTOR_FIT_PX,
+    fits_page,
+    fits_projector,
+    projector_max_height,
+    projector_on,
+    saved_size_px,
+    text_size,
+)
 
 
 def _axes(ax, figsize=(6, 4)):
@@ -404,13 +414,20 @@ def plot_images(images, titles=None, *, ncols: int = 10, cmap: str = "gray_r",
     symmetric=True centres the colour scale on 0 (for weights: red +, blue -).
     At most 200 images at a time; titles, if given, one per image. ncols is the most
     images per row: fewer, in more rows, if a row of ncols images of `size` inches would
-    be wider than a notebook page as shown (about 1100 pixels at figure.dpi, e.g. in
-    projector mode), because a page shrinks a wider figure and its titles with it.
+    be wider than a notebook page as shown (about 1100 pixels at figure.dpi), because a
+    page shrinks a wider figure and its titles with it. In projector mode the grid fits a
+    projector's screen (style.fits_projector): the number of columns, up to ncols, that
+    shows the images largest (at most `size` inches), each column as wide as its titles.
     """
     images = _check_images(images, titles, cmap, symmetric)
     ncols, size = _whole(ncols, "ncols", 1, None, 10), _real(size, "size", 1.2)
     n = len(images)
     ncols = min(ncols, n)
+    if projector_on():
+        fig = _projector_grid(images, titles, ncols, size)
+        if fig is not None:  # (else no grid fits: drawn as usual, and shown smaller)
+            _show_images(fig.axes, images, titles, cmap, symmetric)
+            return fig
     fit = max(1, int(PAGE_WIDTH_PX / (size * plt.rcParams["figure.dpi"])))
     if ncols > fit:  # rows as even as fit allows: 20 in rows of at most 7 -> 7, 7, 6
         ncols = int(np.ceil(n / np.ceil(n / fit)))
@@ -418,9 +435,16 @@ def plot_images(images, titles=None, *, ncols: int = 10, cmap: str = "gray_r",
     fig, axes = plt.subplots(nrows, ncols, figsize=(size * ncols, size * nrows * 1.15),
                              squeeze=False)
     setattr(fig, FIXED_LAYOUT, True)  # a title over every image, sized for it: not resized
-    for k, ax in enumerate(axes.ravel()):
+    _show_images(axes.ravel(), images, titles, cmap, symmetric)
+    fig.tight_layout()
+    return fig
+
+
+def _show_images(axes, images, titles, cmap, symmetric: bool) -> None:
+    """plot_images' drawing: image k and its title on axes[k], every axes without axis."""
+    for k, ax in enumerate(axes):
         ax.axis("off")
-        if k >= n:
+        if k >= len(images):
             continue
         if symmetric:
             m = np.abs(images[k]).max() or 1.0
@@ -429,8 +453,63 @@ def plot_images(images, titles=None, *, ncols: int = 10, cmap: str = "gray_r",
             ax.imshow(images[k], cmap=cmap)
         if titles is not None:
             ax.set_title(str(titles[k]), fontsize=text_size(0.8))
-    fig.tight_layout()
+
+
+def _projector_grid(images, titles, ncols: int, size: float):
+    """Projector mode's grid for plot_images: a figure with one Axes per image, placed in
+    pixels, the largest images (up to size inches) of any number of columns up to ncols
+    with which the figure fits (fits_projector); None if none does with images of 0.4
+    inches or more. Rows as even as the number of columns allows."""
+    n, dpi = len(images), plt.rcParams["figure.dpi"]
+    em = text_size(0.8) * dpi / 72
+    if titles is None:
+        title_w = title_h = 0.0
+    else:
+        extents = _text_sizes([str(t) for t in titles], text_size(0.8), dpi).values()
+        title_w = max(w for w, _ in extents)
+        title_h = max(h for _, h in extents) + plt.rcParams["axes.titlepad"] * dpi / 72
+    aspect = images.shape[1] / images.shape[2]  # height / width of every image
+    gap, margins = 0.5 * em, 0.2 * dpi  # between images; the notebook's 0.1-inch margins
+    best = None
+    for cols in range(1, ncols + 1):
+        rows = int(np.ceil(n / cols))
+        if int(np.ceil(n / rows)) != cols:  # (as even rows as fewer columns give)
+            continue
+        for side in range(int(size * dpi), int(0.4 * dpi) - 1, -1):  # image width, pixels
+            cell_w = max(side, title_w)
+            width = cols * cell_w + (cols - 1) * gap
+            height = rows * (side * aspect + title_h) + (rows - 1) * gap
+            if fits_projector(width + margins, height + margins):
+                if best is None or side > best[0]:
+                    best = (side, cols, rows, cell_w, width, height)
+                break
+    if best is None:
+        return None
+    side, cols, rows, cell_w, width, height = best
+    fig = plt.figure(figsize=(width / dpi, height / dpi))
+    setattr(fig, FIXED_LAYOUT, True)  # placed in pixels, sized to fit: not resized
+    for k in range(n):
+        row, col = divmod(k, cols)
+        left = col * (cell_w + gap) + (cell_w - side) / 2
+        top = row * (side * aspect + title_h + gap) + title_h
+        fig.add_axes((left / width, 1 - (top + side * aspect) / height,
+                      side / width, side * aspect / height))
     return fig
+
+
+def _text_sizes(strings, fontsize: float, dpi: float) -> dict:
+    """(width, height) in pixels of each string written at fontsize points, measured on a
+    figure that is never shown."""
+    from matplotlib.figure import Figure
+
+    fig = Figure(dpi=dpi)
+    drawn = {s: fig.text(0, 0, s, fontsize=fontsize) for s in dict.fromkeys(strings)}
+    fig.draw_without_rendering()
+    sizes = {}
+    for s, t in drawn.items():
+        extent = t.get_window_extent()
+        sizes[s] = (extent.width, extent.height)
+    return sizes
 
 
 _MAX_IMAGES = 200  # one small Axes per image: more would take minutes and show nothing
@@ -473,7 +552,9 @@ def plot_confusion_matrix(y_true, y_pred, class_names=None, ax=None, normalize: 
     """Counts of (true class, predicted class): the diagonal is right, the rest tells which mix.
 
     Labels are whole numbers 0 to 49; class_names, if given, one per class (more are
-    allowed: a class no sample has still gets its row and column).
+    allowed: a class no sample has still gets its row and column). In projector mode a
+    figure of its own fits a projector's screen (style.fits_projector): its cells as
+    small as their text allows, wider than tall if need be, the class names upright.
     """
     y_true, y_pred = _as_labels(y_true, "y_true", 50), _as_labels(y_pred, "y_pred", 50)
     if y_true.shape != y_pred.shape:
@@ -498,11 +579,48 @@ def plot_confusion_matrix(y_true, y_pred, class_names=None, ax=None, normalize: 
             ax.text(j, i, text, ha="center", va="center", fontsize=text_size(0.8),
                     color="white" if shown[i, j] > shown.max() / 2 else "black")
     names = class_names if class_names is not None else [str(i) for i in range(k)]
-    ax.set_xticks(range(k), names, rotation=45 if k <= 4 else 0)
+    projector = created and projector_on()
+    ax.set_xticks(range(k), names, rotation=45 if k <= 4 and not projector else 0)
     ax.set_yticks(range(k), names)
     ax.set_xlabel("predicted")
     ax.set_ylabel("true")
+    if projector:
+        _fit_confusion_matrix(ax, k)
     return fig, cm
+
+
+def _fit_confusion_matrix(ax, k: int) -> None:
+    """Projector mode: size plot_confusion_matrix's figure (ax, k x k cells, its text
+    written) to fit a projector's screen (fits_projector): square cells just large enough
+    for their counts and the class names below them, or, if those do not fit, cells as
+    low as their counts allow and as wide as needed (a wider figure may be taller). Left
+    as it is if nothing fits (projector mode then shows it smaller)."""
+    fig, dpi = ax.figure, ax.figure.dpi
+    fig.draw_without_rendering()
+    counts = [t.get_window_extent() for t in ax.texts]
+    names = [t.get_window_extent() for t in ax.get_xticklabels()]
+    em = text_size(0.8) * dpi / 72
+    min_w = max(max(b.width for b in counts) + 0.6 * em, max(b.width for b in names) + 0.4 * em)
+    min_h = max(b.height for b in counts) + 0.4 * em
+    box, frame = fig.get_tightbbox(), ax.get_window_extent()  # the labels around the cells
+    around_w = box.width * dpi - frame.width + 0.2 * dpi  # and the notebook's margins
+    around_h = box.height * dpi - frame.height + 0.2 * dpi
+    square = max(min_w, min_h, 0.5 * dpi)
+    sizes = [(square, square)] + [(w, min_h) for w in np.arange(min_w, PROJECTOR_FIT_PX[0] / k)]
+    for cell_w, cell_h in sizes:
+        width, height = k * cell_w + around_w, k * cell_h + around_h
+        if fits_projector(width, height):
+            # as tall as the width allows, up to square
+            cell_h = min(cell_w, (projector_max_height(width) - around_h) / k)
+            break
+    else:
+        return
+    left = (frame.x0 - box.x0 * dpi) + 0.1 * dpi
+    bottom = (frame.y0 - box.y0 * dpi) + 0.1 * dpi
+    fig_w, fig_h = k * cell_w + around_w, k * cell_h + around_h
+    fig.set_size_inches(fig_w / dpi, fig_h / dpi)
+    ax.set_aspect("auto")
+    ax.set_position((left / fig_w, bottom / fig_h, k * cell_w / fig_w, k * cell_h / fig_h))
 
 
 def draw_graph(root, ax=None, *, precision: int = 4, title: str | None = None,
@@ -521,7 +639,10 @@ def draw_graph(root, ax=None, *, precision: int = 4, title: str | None = None,
     out; LR in short form (name, data and grad on three lines, a key line above the graph
     says so); TB in short form. Within each, the text goes from text_size(1.1) down to
     text_size(0.8) at the least (14 pt as shown in projector mode). A given direction
-    takes the first form and size that fits in it.
+    takes the first form and size that fits in it. In projector mode a figure of its own
+    must fit a projector's screen (style.fits_projector: its height too), and the inputs
+    of a level without operations are stacked closer; if no drawing fits, the first that
+    fits the column is taken, and projector mode shows it smaller.
     """
     from .autograd import Value
 
@@ -543,18 +664,41 @@ def draw_graph(root, ax=None, *, precision: int = 4, title: str | None = None,
     base = {short: _box_sizes(texts[short].values(), dpi, pad=0.4) for short in (False, True)}
     tries = [(d, short, scale) for d in (("LR", "TB") if direction == "auto" else (direction,))
              for short in (False, True) for scale in _GRAPH_SCALES]
+    projector = projector_on() and ax is None  # only a figure of its own is sized to fit
+    fitting = None
+    margins = 0.2 * dpi  # the notebook's 0.1-inch margins
     for d, short, scale in tries:
-        layout = _graph_pixels(levels, texts[short], ops, base[short], op_sizes, scale, d,
-                               text_size(scale) * dpi / 72)
-        if fits_page(layout["width"] / dpi + 0.2, dpi):  # and the notebook's 0.1-inch margins
-            break
+        em = text_size(scale) * dpi / 72
+        layout = _graph_pixels(levels, texts[short], ops, base[short], op_sizes, scale, d, em,
+                               compact=projector)
+        width = layout["width"] + margins
+        if projector and width <= PROJECTOR_FIT_PX[0] and _graph_height(
+                layout, short, bool(title), em) + margins <= projector_max_height(width) + 2 * em:
+            # (near enough by its estimate, which is on the large side: drawn and measured)
+            fig = _draw_graph_on(None, layout, d, short, scale, texts[short], title, dpi)
+            if fits_projector(*saved_size_px(fig)):
+                return fig
+            plt.close(fig)
+        if fitting is None and fits_page(width / dpi, dpi):
+            fitting = (d, short, scale, layout)
+            if not projector:
+                break
+    # nothing fits a projector: the first drawing that fits the column (or the last)
+    d, short, scale, layout = fitting or (d, short, scale, layout)
+    return _draw_graph_on(ax, layout, d, short, scale, texts[short], title, dpi)
+
+
+def _draw_graph_on(ax, layout: dict, d: str, short: bool, scale: float, texts: dict,
+                   title: str | None, dpi: float):
+    """draw_graph's drawing of one layout (_graph_pixels), on ax or, if ax is None, on a
+    new figure of just its size; returns the figure."""
     pos, op_at, (x0, x1, y0, y1) = layout["pos"], layout["op_at"], layout["limits"]
     size = text_size(scale)
     key = "each box: its name, data and grad" if short else None
     if key:  # a line above the graph, inside the axes
-        y1 += 1.6 * size * dpi / 72
+        y1 += _KEY_EM * size * dpi / 72
     if ax is None:  # one pixel of the figure per unit, and room for the title above
-        above = 2.2 * size * dpi / 72 if title else 0.0
+        above = _TITLE_EM * size * dpi / 72 if title else 0.0
         height = y1 - y0 + above
         fig = plt.figure(figsize=((x1 - x0) / dpi, height / dpi))
         ax = fig.add_axes((0, 0, 1, (y1 - y0) / height))
@@ -563,7 +707,7 @@ def draw_graph(root, ax=None, *, precision: int = 4, title: str | None = None,
     boxes = {}
     for node, (x, y) in pos.items():
         constant = not node.children and not node.label
-        boxes[node] = ax.text(x, y, texts[short][node], ha="center", va="center",
+        boxes[node] = ax.text(x, y, texts[node], ha="center", va="center",
                               fontsize=size, zorder=3,
                               bbox={"boxstyle": "round,pad=0.4",
                                     "facecolor": "0.92" if constant else "white",
@@ -605,6 +749,16 @@ def draw_graph(root, ax=None, *, precision: int = 4, title: str | None = None,
 
 
 _GRAPH_SCALES = (1.1, 1.0, 0.9, 0.8)  # text_size factors draw_graph tries, largest first
+_KEY_EM, _TITLE_EM = 1.6, 2.2  # the heights of draw_graph's key line and title, in ems
+
+
+def _graph_height(layout: dict, key: bool, title: bool, em: float) -> float:
+    """The height in pixels of draw_graph's figure for a layout: the graph, its key line
+    (short form) and its title."""
+    x0, x1, y0, y1 = layout["limits"]
+    return y1 - y0 + (_KEY_EM * em if key else 0.0) + (_TITLE_EM * em if title else 0.0)
+
+
 _OP_SIGNS = {"sigmoid": "σ", "*": "×", "/": "÷", "-": "−", "neg": "−x"}
 _SUPERSCRIPTS = str.maketrans("0123456789-", "⁰¹²³⁴⁵⁶⁷⁸⁹⁻")
 
@@ -668,10 +822,11 @@ def _graph_levels(root, order) -> list[list]:
 
 
 def _graph_pixels(levels, texts, ops, base, op_sizes, scale, direction: str,
-                  em: float) -> dict:
+                  em: float, compact: bool = False) -> dict:
     """Where each box and operation tag goes, in pixels, for text scale times
     text_size(1) (em pixels high): the levels one after another, inputs first, with room
-    for the operation tags and arrows between them; the Values of a level side by side."""
+    for the operation tags and arrows between them; the Values of a level side by side.
+    compact (LR): a level without operation tabs (inputs only) needs no room for them."""
     sizes = {s: (w * scale, h * scale) for s, (w, h) in base.items()}
     box_w = max(sizes[texts[v]][0] for nodes in levels for v in nodes)
     box_h = max(sizes[texts[v]][1] for nodes in levels for v in nodes)
@@ -686,12 +841,15 @@ def _graph_pixels(levels, texts, ops, base, op_sizes, scale, direction: str,
     for lev in range(len(levels) - 1, -1, -1):  # the inputs' level first
         nodes = levels[lev]
         depth = max(sizes[texts[v]][0 if direction == "LR" else 1] for v in nodes)
+        spacing, tabs = pitch, op_h  # tabs: (LR) the room a tab on top of a box needs
+        if compact and direction == "LR" and not any(v.children for v in nodes):
+            spacing, tabs = pitch - op_h, 0.0
         for i, node in enumerate(nodes):
-            offset = ((len(nodes) - 1) / 2 - i) * pitch
+            offset = ((len(nodes) - 1) / 2 - i) * spacing
             w, h = sizes[texts[node]]
             if direction == "LR":  # along = x, offset = y (first node at the top)
                 # the tab: left-aligned with the box, standing on its top edge
-                pos[node] = (along + depth / 2, offset - op_h / 2)
+                pos[node] = (along + depth / 2, offset - tabs / 2)
                 at = (along + (depth - w) / 2 + op_w / 2, offset + h / 2)
             else:  # along = -y (inputs at the top), offset = -x (first node on the left)
                 pos[node] = (-offset, -(along + depth / 2))

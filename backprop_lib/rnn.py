@@ -176,21 +176,14 @@ def rnn_backward(dH, cache: RNNCache, *, truncation: int | None = None,
     return grads
 
 
-def _step_back(da, t, cache, grads) -> np.ndarray:
-    """Add step t's share to the gradients, given da = dL/d(pre-activation) at step t;
-    return dL/dh_(t-1) through this step."""
-    dX, dWx, dWh, db = grads
-    h_prev = cache.h0 if t == 0 else cache.H[:, t - 1]
-    dX[:, t] += da @ cache.Wx.T
-    dWx += cache.X[:, t].T @ da
-    dWh += h_prev.T @ da
-    db += da.sum(axis=0)
-    return da @ cache.Wh.T
-
-
-def _zeros(cache: RNNCache, dtype):
-    return (np.zeros(cache.X.shape, dtype), np.zeros(cache.Wx.shape, dtype),
-            np.zeros(cache.Wh.shape, dtype), np.zeros(cache.Wh.shape[0], dtype))
+def _sums_over_steps(delta, cache):
+    """dX, dWx, dWh, db from every step's delta = dL/dz_t (N, T, H): the sums over steps."""
+    N, T, Hn = delta.shape
+    H_prev = np.concatenate([cache.h0[:, None], cache.H[:, :-1]], axis=1)  # every h_(t-1)
+    flat = delta.reshape(N * T, Hn)
+    dWx = cache.X.reshape(N * T, -1).T @ flat         # sums over sequences and steps
+    dWh = H_prev.reshape(N * T, Hn).T @ flat
+    return delta @ cache.Wx.T, dWx, dWh, flat.sum(axis=0)
 
 
 def _backward(dH, cache, chunk: int | None = None):
@@ -204,27 +197,29 @@ def _backward(dH, cache, chunk: int | None = None):
         dh_next = delta[:, t] @ cache.Wh.T
         if chunk is not None and t % chunk == 0 and t > 0:
             dh_next = np.zeros_like(dh_next)          # h_(t-1) is detached: a chunk starts
-    N, T, Hn = dH.shape
-    H_prev = np.concatenate([cache.h0[:, None], cache.H[:, :-1]], axis=1)  # every h_(t-1)
-    flat = delta.reshape(N * T, Hn)
-    dWx = cache.X.reshape(N * T, -1).T @ flat         # sums over sequences and steps
-    dWh = H_prev.reshape(N * T, Hn).T @ flat
-    return delta @ cache.Wx.T, dh_next, dWx, dWh, flat.sum(axis=0)
+    dX, dWx, dWh, db = _sums_over_steps(delta, cache)
+    return dX, dh_next, dWx, dWh, db
 
 
 def _backward_truncated(dH, cache, k):
-    """Truncated BPTT: each step's error dH[:, t] is carried back k steps, then dropped."""
+    """Truncated BPTT: each step's error dH[:, t] is carried back k steps, then dropped.
+
+    Every one of the T errors walks its own k steps (T·k step-backs); what each step-back
+    leaves at step s, dL/dz_s, is added up in delta[:, s], and the sums over steps are
+    taken once at the end (they are linear in delta)."""
     dtype = np.result_type(dH, cache.H)
-    grads = _zeros(cache, dtype)
+    slope = 1 - cache.H ** 2                         # tanh's slope at every step
+    delta = np.zeros(dH.shape, dtype=dtype)          # summed over the errors that reach s
     dh0 = np.zeros_like(cache.h0, dtype=dtype)
     for t in range(dH.shape[1]):
         dh = dH[:, t]
         for s in range(t, max(t - k, -1), -1):       # the steps t, t-1, ..., t-k+1
-            da = dh * (1 - cache.H[:, s] ** 2)
-            dh = _step_back(da, s, cache, grads)
+            da = dh * slope[:, s]
+            delta[:, s] += da
+            dh = da @ cache.Wh.T
         if t - k < 0:                                # the error reached h0
             dh0 += dh
-    dX, dWx, dWh, db = grads
+    dX, dWx, dWh, db = _sums_over_steps(delta, cache)
     return dX, dh0, dWx, dWh, db
 
 

@@ -7,11 +7,12 @@ BACKPROP_PROJECTOR=1 before JupyterLab starts) makes every figure readable from 
 of a room: figures shown 1.5 times as large, text of at least 14 pt at that size, lines
 thicker, and PNGs at twice the pixel density (sharp on a zoomed page).
 
-Projector mode also fits every figure into what a projector shows (fit_for_projector):
-just before a figure is shown, a figure taller or wider than PROJECTOR_FIT_PX is made
-smaller in inches, its text keeping its size, so that it is seen whole in JupyterLab's
-notebook area at 150 % zoom of a 1280 x 720 window, and its text is still at least 14 pt
-there (a figure wider than the column is shrunk by the browser, its text with it).
+Projector mode also fits every figure into what a projector shows (fits_projector,
+fit_for_projector): just before a figure is shown, one that would not be seen whole in
+JupyterLab's notebook area of a 1280 x 720 window at 150 % zoom, or so wide that the
+browser would shrink its text below 14 pt there, is made smaller in inches, its text
+keeping its size. The plots of backprop_lib whose boxes are sized to their text (graphs,
+image grids, confusion matrices) are laid out in projector mode to fit from the start.
 
 Sizes "as shown": JupyterLab shows a figure at figure.dpi pixels per inch of the figure,
 and the browser counts 96 pixels per inch, so text of s points is shown at
@@ -35,13 +36,18 @@ CSS_DPI = 96  # pixels per inch, as browsers count them
 PAGE_WIDTH_PX = 1100
 # JupyterLab 4.6 in a 1280 x 720 window at 150 % zoom (853 x 480 CSS pixels), file browser
 # closed, as tests/test_browser.py measures it: the notebook area is 359 pixels tall, its
-# output column 673 wide, 627 in Presentation Mode (its wider prompts): the narrower.
-ZOOMED_AREA_PX = (627, 359)
+# output column 673 wide, 627 in Presentation Mode (its wider prompts), and a slider's
+# output 4 pixels narrower than a cell's: 623, the narrowest. (At 100 % the area is 599
+# pixels tall and its column over 1000 wide: the zoomed window is the one to fit.)
+ZOOMED_AREA_PX = (623, 359)
+ZOOMED_WIDE_COLUMN_PX = 673  # a cell's output column without Presentation Mode: the widest
 ZOOM = 1.5
 # The largest figure projector mode shows, in CSS pixels (its bounding box as saved, with
-# matplotlib_inline's bbox_inches="tight"): height, the area less the output's padding
-# and a margin; width, the widest one the browser shrinks to the zoomed column with its
-# text still at 14 pt or more (14 pt * shrink * zoom >= 14 pt: shrink >= 1 / ZOOM).
+# matplotlib_inline's bbox_inches="tight"): width, the widest one the browser shrinks to
+# the zoomed column with its text still at 14 pt or more (14 pt * shrink * zoom >= 14 pt:
+# shrink >= 1 / ZOOM); height, the area less the output's padding and a margin, for a
+# figure no wider than the column. A wider figure is shrunk to the column, its height with
+# it, so it may be taller in proportion (projector_max_height).
 PROJECTOR_FIT_PX = (ZOOMED_AREA_PX[0] * ZOOM, ZOOMED_AREA_PX[1] - 24)
 _PAD_INCHES = 0.1  # matplotlib's savefig pad_inches, which "tight" adds around the box
 # a figure attribute: True for a figure laid out in fixed units (boxes sized to their text),
@@ -95,39 +101,80 @@ def set_style(projector: bool | None = None) -> None:
             and projector
 
 
-def fit_for_projector(fig, max_px: tuple[float, float] = PROJECTOR_FIT_PX) -> float:
-    """Make a figure small enough to be seen whole on a projector: its bounding box, at
-    fig.dpi, at most max_px = (width, height) CSS pixels. Returns the scale at which the
-    figure must then be shown (1.0 but for the figures below).
+def projector_on() -> bool:
+    """True while projector mode's rcParams are set (set_style(projector=True)): the plots
+    of backprop_lib then lay themselves out to fit a projector (fits_projector)."""
+    return all(mpl.rcParams[key] == PROJECTOR_RC[key] for key in ("figure.dpi", "font.size"))
+
+
+def projector_max_height(width_px: float) -> float:
+    """The tallest a figure this many CSS pixels wide (as saved) may be in projector mode:
+    PROJECTOR_FIT_PX's height, or more for a figure wider than the zoomed column, which the
+    browser shrinks to the column's width, its height with it."""
+    return PROJECTOR_FIT_PX[1] * max(1.0, width_px / ZOOMED_WIDE_COLUMN_PX)
+
+
+def fits_projector(width_px: float, height_px: float) -> bool:
+    """True if a figure of this size (CSS pixels at its dpi, its box as saved) is seen whole
+    in the notebook area of a 1280 x 720 window at 100 % and at 150 % zoom, with and without
+    Presentation Mode, its text of 14 pt as drawn shown at 14 pt or more in each."""
+    return width_px <= PROJECTOR_FIT_PX[0] + 0.5 and \
+        height_px <= projector_max_height(width_px) + 0.5
+
+
+def saved_size_px(fig) -> tuple[float, float]:
+    """(width, height) in CSS pixels at fig.dpi of a figure as a notebook shows it: its
+    tight bounding box and matplotlib's 0.1-inch padding around it."""
+    fig.draw_without_rendering()
+    box = fig.get_tightbbox()
+    return (box.width + 2 * _PAD_INCHES) * fig.dpi, (box.height + 2 * _PAD_INCHES) * fig.dpi
+
+
+def fit_for_projector(fig) -> float:
+    """Make a figure small enough to be seen whole on a projector (fits_projector). Returns
+    the scale at which the figure must then be shown (1.0 but for the figures below).
 
     A figure is made smaller in inches, never its text, lines or markers, and laid out
     again (tight_layout, if it has no layout engine) so that its labels keep clear of
-    each other. Text cannot shrink: a figure whose text alone is taller than the limit
-    gets a returned scale below 1, like the figures below. A figure laid out in fixed units
-    of its own (draw_graph's boxes, marked FIXED_LAYOUT) cannot be resized without its
-    boxes overlapping: it is kept as drawn and the returned scale (< 1) says how much
-    smaller to show it, text included (the inline backend's image is given that size).
+    each other: narrower if it is too wide, and shorter if it is too tall for its width
+    (a figure wider than the zoomed column may be taller: the browser shrinks both). Text
+    cannot shrink: a figure whose text alone is too large gets a returned scale below 1,
+    like the figures below. A figure laid out in fixed units of its own (draw_graph's
+    boxes, marked FIXED_LAYOUT) cannot be resized without its boxes overlapping: it is
+    kept as drawn and the returned scale (< 1 if it does not fit) says how much smaller to
+    show it, text included (the inline backend's image is given that size).
     """
     import warnings
 
     fixed = getattr(fig, FIXED_LAYOUT, False)
-    for attempt in range(1 if fixed else 5):  # the box does not scale exactly with the size
-        fig.draw_without_rendering()
-        box = fig.get_tightbbox()
-        width = (box.width + 2 * _PAD_INCHES) * fig.dpi
-        height = (box.height + 2 * _PAD_INCHES) * fig.dpi
-        factor = min(1.0, max_px[0] / width, max_px[1] / height)
-        if factor > 0.995:
+    for attempt in range(1 if fixed else 6):  # the box does not scale exactly with the size
+        width, height = saved_size_px(fig)
+        if fits_projector(width, height):
             return 1.0
-        if fixed or attempt == 4:  # (still too large: its text alone) shown smaller
-            return factor
-        w, h = fig.get_size_inches()
-        fig.set_size_inches(w * factor * 0.98, h * factor * 0.98, forward=False)
+        if fixed or attempt == 5:  # (still too large: its text alone) shown smaller
+            return _shown_scale(width, height)
+        to_width = min(width, PROJECTOR_FIT_PX[0])
+        to_height = min(height, projector_max_height(to_width))
+        w, h = fig.get_size_inches()  # (a little more than needed, as it converges)
+        fig.set_size_inches(w * (to_width / width * 0.99 if to_width < width else 1.0),
+                            h * (to_height / height * 0.99 if to_height < height else 1.0),
+                            forward=False)
         if fig.get_layout_engine() is None:
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore")  # "not compatible with tight_layout"
                 fig.tight_layout()
     return 1.0
+
+
+def _shown_scale(width_px: float, height_px: float) -> float:
+    """The largest scale (at most 1) at which a figure of this size fits (fits_projector):
+    the one that makes it narrow enough, or, if it is then still too tall, short enough
+    (shrinking a figure that the browser shrinks to the column anyway does not shorten it
+    there)."""
+    scale = min(1.0, PROJECTOR_FIT_PX[0] / width_px)
+    if not fits_projector(width_px * scale, height_px * scale):
+        scale = min(scale, PROJECTOR_FIT_PX[1] / height_px)
+    return scale
 
 
 def text_size(scale: float = 1.0) -> float:

@@ -84,6 +84,17 @@ def test_part1_naive_start_the_gradient_vanishes_in_a_10_layer_sigmoid_net():
         assert 1e-10 < xavier[0].std() / xavier[-1].std() < 1e-3
 
 
+def test_part1_tanh_xavier_and_relu_he_keep_both_spreads_within_a_small_factor():
+    # § 2: "tanh with Xavier and ReLU with He keep both spreads within a small factor
+    # (less than 4 across the ten layers ...)"; measured: at most 2.9 (activations of
+    # tanh with Xavier), against about 1e14 for the naive sigmoid start
+    for activation, std in (("tanh", 0.1), ("relu", np.sqrt(0.02))):
+        for seed in SEEDS:
+            acts, dWs = deep_pass(activation, std, seed)
+            for spreads in ([a.std() for a in acts], [dW.std() for dW in dWs]):
+                assert max(spreads) / min(spreads) < 4, (activation, seed, spreads)
+
+
 # ---- part 3: batch normalisation lets the 10-layer network learn ------------------------------
 @pytest.mark.slow
 def test_section5_batchnorm_lets_the_10_layer_sigmoid_net_learn(mnist):
@@ -128,29 +139,37 @@ def test_section6_dropout_lowers_the_final_validation_loss_on_1000_images(mnist)
 
 # ---- part 4: optimisers ----------------------------------------------------------------------
 def rosenbrock_grad(p):
-    return np.array([-2 * (1 - p[0]) - 400 * p[0] * (p[1] - p[0] ** 2),
-                     200 * (p[1] - p[0] ** 2)])
+    # p: (n, 2), one point a row -> the gradient of each row
+    u, v = p[:, 0], p[:, 1]
+    return np.stack([-2 * (1 - u) - 400 * u * (v - u ** 2), 200 * (v - u ** 2)], axis=1)
 
 
-def run(opt, grad, start, steps):
-    p = np.array(start, dtype=float)
-    with np.errstate(all="ignore"):
-        for _ in range(steps):
-            opt.step([p], [grad(p)])
-            if not np.all(np.isfinite(p)) or np.max(np.abs(p)) > 1e3:
-                return np.inf
-    return (1 - p[0]) ** 2 + 100 * (p[1] - p[0] ** 2) ** 2
+def run(opt, grad, starts, steps):
+    """f at the end for each start (one a row), run side by side, ten times faster than
+    one by one: the optimisers work elementwise, so each row moves as it would alone (up
+    to rounding, which a chaotic run at a large learning rate amplifies). A row that runs
+    away (beyond 1e3) ends at infinity and is frozen (gradient 0) from then on."""
+    p = np.array(starts, dtype=float)
+    gone = np.zeros(len(p), dtype=bool)
+    for _ in range(steps):
+        g = grad(p)
+        g[gone] = 0
+        opt.step([p], [g])
+        gone |= np.max(np.abs(p), axis=1) > 1e3
+        p[gone] = 0
+    f = (1 - p[:, 0]) ** 2 + 100 * (p[:, 1] - p[:, 0] ** 2) ** 2
+    return np.where(gone, np.inf, f)
 
 
 def test_section7_adam_beats_sgd_on_rosenbrock_each_at_its_best_learning_rate():
     # "from 10 random starts, each at its best learning rate from a grid, Adam ends
     # closer to the minimum than SGD from every start" (2000 steps, as the notebook)
     grid = [1e-4, 2e-4, 5e-4, 1e-3, 2e-3, 5e-3, 1e-2, 2e-2, 5e-2, 0.1, 0.2, 0.5]
-    for seed in SEEDS:
-        start = np.random.default_rng(seed).uniform([-2, -1], [2, 3])
-        sgd = min(run(SGD(lr), rosenbrock_grad, start, 2000) for lr in grid)
-        adam = min(run(Adam(lr), rosenbrock_grad, start, 2000) for lr in grid)
-        assert adam < sgd, (seed, start, adam, sgd)
+    starts = np.array([np.random.default_rng(seed).uniform([-2, -1], [2, 3])
+                       for seed in SEEDS])
+    sgd = np.min([run(SGD(lr), rosenbrock_grad, starts, 2000) for lr in grid], axis=0)
+    adam = np.min([run(Adam(lr), rosenbrock_grad, starts, 2000) for lr in grid], axis=0)
+    assert np.all(adam < sgd), (starts, adam, sgd)
 
 
 def test_section7_sgd_on_the_quadratic_diverges_past_lr_one_tenth():

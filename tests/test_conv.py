@@ -1,15 +1,22 @@
 """Convolution and pooling (backprop_lib.conv): every backward pass against central
 differences (float64, a random upstream gradient), the fast im2col version against the
 loops, col2im as im2col's adjoint, a col2im without accumulation caught by the gradient
-check, the layers inside a Model, float32 kept, and the messages for bad input."""
+check, the layers inside a Model, float32 kept, the messages for bad input, and
+benchmarks/bench_conv.py's quick mode (it runs and reports; never how fast)."""
 
 from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
 
 import numpy as np
 import pytest
 from numpy.lib.stride_tricks import sliding_window_view
 
-from backprop_lib import conv
+from backprop_lib import MNISTNotFoundError, conv, load_mnist
 from backprop_lib.conv import (
     AvgPool2D,
     Conv2D,
@@ -260,7 +267,8 @@ def test_maxpool_backward_matches_central_differences():
 
 
 @pytest.mark.parametrize("x_shape, size, stride", [
-    ((3, 2, 8, 8), 2, 2), ((2, 3, 7, 7), 3, 2), ((2, 2, 6, 5), 2, 1), ((1, 1, 9, 9), 3, 3)])
+    ((3, 2, 8, 8), 2, 2), ((2, 3, 7, 7), 3, 2), ((2, 2, 6, 5), 2, 1), ((1, 1, 9, 9), 3, 3),
+    ((2, 2, 7, 7), 2, 5)])                     # side by side, overlapping, with gaps
 def test_maxpool_equals_loops(x_shape, size, stride):
     rng = np.random.default_rng(4)
     x = rng.standard_normal(x_shape)
@@ -328,19 +336,86 @@ def test_conv2d_layer_he_initialisation_and_seed():
     assert repr(Conv2D(1, 8, 5, pad=2)) == "Conv2D(1, 8, 5, pad=2)"
 
 
-def test_conv2d_layer_wraps_the_functions():
-    x, _, _, dout = cs231n_case()
-    layer = Conv2D(3, 2, 3, stride=2, pad=1, seed=0)
+@pytest.mark.parametrize("x_shape, w_shape, stride, pad", CASES)
+def test_conv2d_layer_computes_what_the_functions_compute(x_shape, w_shape, stride, pad):
+    # the layer multiplies im2col's columns in another order (the batch last in memory):
+    # the same sums, so the same numbers to float rounding
+    rng = np.random.default_rng(6)
+    F, HH, WW = w_shape
+    x = rng.standard_normal(x_shape)
+    layer = Conv2D(x_shape[1], F, (HH, WW), stride=stride, pad=pad, seed=0)
+    layer.params["b"] = rng.standard_normal(F)
     out = layer.forward(x, train=True)
-    expected, cache = conv2d_forward(x, layer.params["W"], layer.params["b"], 2, 1)
-    np.testing.assert_array_equal(out, expected)
+    expected, cache = conv2d_forward(x, layer.params["W"], layer.params["b"], stride, pad)
+    assert out.shape == expected.shape and out.dtype == expected.dtype
+    np.testing.assert_allclose(out, expected, rtol=1e-12, atol=1e-12)
+    dout = rng.standard_normal(out.shape)
     dx = layer.backward(dout)
     for got, want in zip((dx, layer.grads["W"], layer.grads["b"]), conv2d_backward(dout, cache)):
-        np.testing.assert_array_equal(got, want)
+        assert got.shape == want.shape
+        np.testing.assert_allclose(got, want, rtol=1e-12, atol=1e-12)
     assert layer.grads.keys() == layer.params.keys()
     layer.input_grad = False              # as Model.fit sets it for a first layer
     assert layer.backward(dout) is None
     np.testing.assert_allclose(layer.grads["W"], conv2d_backward(dout, cache)[1], rtol=1e-12)
+
+
+LAYOUTS = {  # the same images (N, C, H, W), four orders in memory
+    "C order": lambda x: x,
+    "batch last": lambda x: np.ascontiguousarray(x.transpose(1, 2, 3, 0)).transpose(3, 0, 1, 2),
+    "channels first": lambda x: np.ascontiguousarray(x.transpose(1, 0, 2, 3)).transpose(
+        1, 0, 2, 3),
+    "strided slice": lambda x: np.repeat(x, 2, axis=3)[:, :, :, ::2],
+}
+
+
+@pytest.mark.parametrize("layout", LAYOUTS)
+def test_every_memory_order_gives_the_same_numbers(layout):
+    # the layers hand each other views in the order (C, H, W, N) and conv2d_forward's
+    # output is in the order (F, N, Ho, Wo): every function must read any order alike
+    rng = np.random.default_rng(11)
+    x, dout = rng.standard_normal((3, 2, 7, 7)), rng.standard_normal((3, 4, 4, 4))
+    w, b = rng.standard_normal((4, 2, 3, 3)), rng.standard_normal(4)
+    xl, doutl = LAYOUTS[layout](x), LAYOUTS[layout](dout)
+    np.testing.assert_array_equal(xl, x)
+    np.testing.assert_array_equal(im2col(xl, 3, 3, 2, 1), im2col(x, 3, 3, 2, 1))
+    cols = im2col(x, 3, 3, 2, 1)
+    np.testing.assert_array_equal(col2im(np.asfortranarray(cols), x.shape, 3, 3, 2, 1),
+                                  col2im(cols, x.shape, 3, 3, 2, 1))
+    (out, cache), (outl, cachel) = conv2d_forward(x, w, b, 2, 1), conv2d_forward(xl, w, b, 2, 1)
+    np.testing.assert_array_equal(outl, out)
+    for got, want in zip(conv2d_backward(doutl, cachel), conv2d_backward(dout, cache)):
+        np.testing.assert_array_equal(got, want)
+    layer, layer_l = Conv2D(2, 4, 3, stride=2, pad=1), Conv2D(2, 4, 3, stride=2, pad=1)
+    np.testing.assert_array_equal(layer_l.forward(xl, True), layer.forward(x, True))
+    np.testing.assert_array_equal(layer_l.backward(doutl), layer.backward(dout))
+    np.testing.assert_array_equal(layer_l.grads["W"], layer.grads["W"])
+    x = np.maximum(rng.standard_normal((3, 2, 8, 8)), 0)     # ties, as after a ReLU
+    xl = LAYOUTS[layout](x)
+    for forward, backward in ((maxpool_forward, maxpool_backward),
+                              (avgpool_forward, avgpool_backward)):
+        for size, stride in ((2, 2), (3, 1), (2, 3)):
+            (out, cache), (outl, cachel) = forward(x, size, stride), forward(xl, size, stride)
+            np.testing.assert_array_equal(outl, out)
+            d = rng.standard_normal(out.shape)
+            want = backward(d, cache)
+            np.testing.assert_array_equal(backward(LAYOUTS[layout](d), cachel), want)
+            np.testing.assert_array_equal(backward(d, cachel), want)  # orders mixed
+
+
+def test_a_wider_bias_widens_the_output_as_numpy_would():
+    # float32 images and filters with a float64 bias: float64 out, as x @ W + b gives
+    rng = np.random.default_rng(13)
+    x = rng.standard_normal((2, 3, 6, 6)).astype(np.float32)
+    w = rng.standard_normal((4, 3, 3, 3)).astype(np.float32)
+    b = rng.standard_normal(4)
+    out, _ = conv2d_forward(x, w, b, 1, 1)
+    layer = Conv2D(3, 4, 3, pad=1, dtype=np.float32)
+    layer.params["W"], layer.params["b"] = w, b
+    assert out.dtype == np.float64 and layer.forward(x).dtype == np.float64
+    want, _ = conv2d_forward_naive(x.astype(float), w.astype(float), b, 1, 1)
+    np.testing.assert_allclose(out, want, rtol=1e-5, atol=1e-5)
+    np.testing.assert_allclose(layer.forward(x), want, rtol=1e-5, atol=1e-5)
 
 
 def test_pool_layers():
@@ -455,3 +530,36 @@ def test_bad_input_is_refused_with_words(call, words):
 def test_flatten_is_the_layers_one():
     from backprop_lib import layers
     assert Flatten is layers.Flatten
+
+
+# ---- the benchmark -----------------------------------------------------------------------
+BENCH = Path(__file__).resolve().parents[1] / "benchmarks" / "bench_conv.py"
+
+
+@pytest.mark.slow  # about 3 s of CPU (half of it importing), 13 s wall at load 9
+def test_bench_conv_quick_mode_reports_every_part(tmp_path):
+    try:
+        load_mnist(download=False, progress=False)
+    except MNISTNotFoundError:
+        if os.environ.get("CI") == "true":
+            pytest.fail("CI must set BACKPROP_DATA_DIR to a folder holding the MNIST files")
+        pytest.skip("the MNIST files are not here (set BACKPROP_DATA_DIR)")
+    out = tmp_path / "result.json"
+    run = subprocess.run([sys.executable, str(BENCH), "--quick", "--json", str(out)],
+                         cwd=BENCH.parents[1], capture_output=True, text=True, timeout=600,
+                         check=False)
+    assert run.returncode == 0, run.stderr
+    result = json.loads(out.read_text())
+    assert result["settings"]["n_train"] == 2000 and result["settings"]["batch"] == 64
+    mine = result["implementations"]["backprop_lib"]
+    assert mine["cpu_s"] > 0 and mine["wall_s"] > 0 and 0.3 < mine["test_accuracy"] <= 1
+    if "PyTorch" in result["implementations"]:       # installed here: compared like for like
+        assert result["same_network"]["largest_gradient_difference"] < 1e-3
+        assert set(result["ratio"]) == {"cpu", "wall"}
+    else:                                            # CI: reported as absent, with the fix
+        assert "pip install torch" in result["skipped"] and result["ratio"] is None
+        assert "PyTorch is not installed" in run.stdout
+    ops = result["breakdown"]["operations"]
+    assert {"im2col", "col2im", "max pooling", "Adam update"} <= set(ops)
+    assert ops["im2col"] > 0 and ops["col2im"] > 0   # the layers' own im2col/col2im timed
+    assert "Conv2D(1, 8, 5)" in run.stdout and "load average" in run.stdout

@@ -85,3 +85,10 @@ def test_an_unknown_command_prints_the_help(capsys):
         dev.main(["serve"])
     assert exit_info.value.code == 2
     assert "python dev.py student" in capsys.readouterr().out
+
+
+def test_test_runs_one_worker_a_core_up_to_four_and_keeps_notebooks_whole():
+    """pytest-xdist with --dist loadfile: a notebook's nbval cells stay in one kernel."""
+    assert dev.worker_args(1) == []
+    assert dev.worker_args(2) == ["-n", "2", "--dist", "loadfile", "--no-loadscope-reorder"]
+    assert dev.worker_args(64)[:2] == ["-n", str(dev.MAX_WORKERS)]

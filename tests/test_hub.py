@@ -1,13 +1,17 @@
-"""A class on a JupyterHub: three students log in, pull the series, run notebook 01.
+"""A class on a JupyterHub: three students log in, pull the series, run 01 and 05's start.
 
 A real JupyterHub runs on 127.0.0.1 (DummyAuthenticator: any password;
 SimpleLocalProcessSpawner: each student's server a process with its own home folder
 under a temporary directory; configurable-http-proxy from npm). Each student logs in
 through the login form, opens an nbgitpuller link that clones the series from a local
-git repository into their home, as a teacher's link would from GitHub, and runs notebook
-01 cell by cell in a kernel of their own server. Then: each home holds its own copy, each
-kernel ran in its own home, and no student can reach another's server. Every process
-started is stopped at the end. Skipped without jupyterhub, nbgitpuller or the proxy.
+git repository into their home, as a teacher's link would from GitHub, and runs, in
+kernels of their own server, notebook 01 cell by cell and notebook 05's first cells, up
+to and including loading MNIST (from the shared folder that BACKPROP_DATA_DIR names, set
+for every user by the hub's Spawner.environment, as the guide tells a teacher to do).
+Then: each home holds its own copy, each kernel ran in its own home and process, a file
+a kernel writes lands in its student's home only, and no student can reach another's
+server. Every process started is stopped at the end. Skipped without jupyterhub,
+nbgitpuller, the proxy or the MNIST files (BACKPROP_DATA_DIR).
 """
 
 from __future__ import annotations
@@ -33,6 +37,7 @@ BIN = Path(sys.executable).parent
 STUDENTS = ("ada", "grace", "alan")
 REPO_DIR = "backprop-notebooks"  # the folder nbgitpuller clones into, in each home
 NOTEBOOK = "notebooks/01_single_neuron.ipynb"
+MNIST_NOTEBOOK = "notebooks/05_mnist.ipynb"
 
 
 def free_port() -> int:
@@ -72,6 +77,7 @@ c.Spawner.ip = "127.0.0.1"
 c.Spawner.cmd = [{singleuser!r}]
 c.Spawner.args = {args!r}
 c.Spawner.default_url = "/lab"
+c.Spawner.environment = {environment!r}
 c.Spawner.start_timeout = 300
 c.Spawner.http_timeout = 300
 c.JupyterHub.db_url = "sqlite:///{tmp}/hub.sqlite"
@@ -89,6 +95,8 @@ def hub(tmp_path):
     if proxy is None or shutil.which("jupyterhub", path=str(BIN)) is None:
         pytest.skip("needs jupyterhub (pip) and configurable-http-proxy (npm)")
     pytest.importorskip("nbgitpuller")
+    if not os.environ.get("BACKPROP_DATA_DIR"):
+        pytest.skip("needs the MNIST files in the folder BACKPROP_DATA_DIR names")
     homes = tmp_path / "home"
     homes.mkdir()
     port = free_port()
@@ -96,7 +104,9 @@ def hub(tmp_path):
     (tmp_path / "jupyterhub_config.py").write_text(HUB_CONFIG.format(
         port=port, hub_port=free_port(), api_port=free_port(), proxy=proxy,
         homes=str(homes), singleuser=str(BIN / "jupyterhub-singleuser"),
-        args=["--allow-root"] if as_root else [], tmp=tmp_path), encoding="utf-8")
+        args=["--allow-root"] if as_root else [], tmp=tmp_path,
+        environment={"BACKPROP_DATA_DIR": os.environ["BACKPROP_DATA_DIR"],
+                     "OPENBLAS_NUM_THREADS": "1"}), encoding="utf-8")
     env = dict(os.environ, PATH=f"{BIN}{os.pathsep}{os.environ.get('PATH', '')}")
     log = open(tmp_path / "hub.log", "w")  # noqa: SIM115 (closed below)
     process = subprocess.Popen([str(BIN / "jupyterhub"), "-f", "jupyterhub_config.py"],
@@ -161,22 +171,33 @@ def pull_series(url: str, session, name: str, repo: Path) -> None:
     assert '"phase": "finished"' in events and '"phase": "error"' not in events, events[-2000:]
 
 
-def run_notebook(url: str, session, name: str) -> list[str]:
-    """Run notebook 01's code cells in a new kernel of the student's own server (the
-    Jupyter messaging protocol over its websocket); returns the printed outputs."""
+def run_notebook(url: str, session, name: str, home: Path, notebook: str,
+                 last: str | None = None, then: str = "") -> list[str]:
+    """Run the code cells of the student's own copy of a notebook (up to and including
+    the first cell that contains `last`, or all) in a new kernel of the student's own
+    server (the Jupyter messaging protocol over its websocket), then `then`; returns
+    the printed outputs."""
     xsrf = session.cookies.get("_xsrf", path=f"/user/{name}/") or session.cookies.get("_xsrf")
     headers = {"X-XSRFToken": xsrf or ""}
     reply = session.post(f"{url}/user/{name}/api/sessions", headers=headers, timeout=300,
-                         json={"path": f"{REPO_DIR}/{NOTEBOOK}", "type": "notebook",
+                         json={"path": f"{REPO_DIR}/{notebook}", "type": "notebook",
                                "kernel": {"name": "python3"}})
     assert reply.ok, reply.text[:500]
     kernel = reply.json()["kernel"]["id"]
-    nb = nbformat.read(Path(__file__).resolve().parents[1] / NOTEBOOK, as_version=4)
+    nb = nbformat.read(home / REPO_DIR / notebook, as_version=4)
     cells = [c.source for c in nb.cells if c.cell_type == "code"]
-    cells.append("import os\nprint('cwd', os.getcwd())\nprint('pid', os.getpid())")
+    if last is not None:
+        cells = cells[:next(i for i, code in enumerate(cells) if last in code) + 1]
+    cells.append(then)
     cookies = "; ".join(f"{c.name}={c.value}" for c in session.cookies)
     ws = url.replace("http", "ws", 1) + f"/user/{name}/api/kernels/{kernel}/channels"
     return asyncio.run(execute(ws, {"Cookie": cookies, **headers}, cells))
+
+
+WHO = ("import os\nprint('cwd', os.getcwd())\nprint('pid', os.getpid())\n"
+       "print('home', os.path.expanduser('~'))\n"
+       "with open('written-by-my-kernel.txt', 'a') as f:\n    print({name!r}, file=f)")
+MNIST_LOADED = "print('train_images', train_images.shape, 'test_images', test_images.shape)"
 
 
 async def execute(ws_url: str, headers: dict, cells: list[str]) -> list[str]:
@@ -218,7 +239,7 @@ async def execute(ws_url: str, headers: dict, cells: list[str]) -> list[str]:
 
 
 @pytest.mark.slow
-def test_three_students_pull_the_series_and_run_notebook_01_apart(hub, tmp_path):
+def test_three_students_pull_the_series_and_run_01_and_05_apart(hub, tmp_path):
     url, homes = hub
     repo = git_repository(tmp_path / "series.git")
     sessions = {name: log_in(url, name) for name in STUDENTS}
@@ -226,11 +247,19 @@ def test_three_students_pull_the_series_and_run_notebook_01_apart(hub, tmp_path)
         pull_series(url, session, name, repo)
     pids = set()
     for name, session in sessions.items():
-        assert (homes / name / REPO_DIR / NOTEBOOK).is_file()
-        printed = "".join(run_notebook(url, session, name))
-        assert f"cwd {homes / name / REPO_DIR / 'notebooks'}" in printed
-        pids.add(printed.split("pid ")[-1].split()[0])
-    assert len(pids) == len(STUDENTS), "each student needs a kernel of their own"
+        home = homes / name
+        assert (home / REPO_DIR / NOTEBOOK).is_file()
+        for notebook, last in ((NOTEBOOK, None), (MNIST_NOTEBOOK, "load_mnist(")):
+            then = WHO.format(name=name) + ("\n" + MNIST_LOADED if last else "")
+            printed = "".join(run_notebook(url, session, name, home, notebook, last, then))
+            assert f"cwd {home / REPO_DIR / 'notebooks'}\n" in printed, printed[-500:]
+            assert f"home {home}\n" in printed, printed[-500:]
+            pids.add(printed.split("pid ")[-1].split()[0])
+        assert "train_images (60000, 28, 28) test_images (10000, 28, 28)" in printed
+    assert len(pids) == 2 * len(STUDENTS), "each student's notebook needs a kernel of its own"
+    for name in STUDENTS:  # each kernel wrote into its own student's home, twice
+        written = homes / name / REPO_DIR / "notebooks" / "written-by-my-kernel.txt"
+        assert written.read_text().split() == [name, name]
     # separation: a student's login opens their own server only
     first, second = STUDENTS[:2]
     reply = sessions[first].get(f"{url}/user/{second}/api/contents", timeout=60)

@@ -817,3 +817,95 @@ def test_draw_graph_in_normal_mode_writes_data_and_grad_out_and_shows_powers_as_
     assert "x²" in texts and "σ" in texts and "0.5" in texts
     assert not any(t.startswith("each box") for t in texts)
     assert fig.get_size_inches()[0] * fig.dpi <= PAGE_WIDTH_PX
+
+
+# --- projector mode: the figures laid out in fixed units fit a projector's screen ---------
+
+def projector_figures():
+    """The fixed-layout figures the notebooks draw (06's graph, 05's digit grids and
+    confusion matrix, 04's), with the longest texts they write."""
+    from backprop_lib import draw_graph
+
+    rng = np.random.default_rng(0)
+    digits = rng.random((30, 28, 28))
+    true = rng.integers(0, 10, 10_000)
+    said = np.where(rng.random(10_000) < 0.95, true, rng.integers(0, 10, 10_000))
+    sure = [f"true {k % 10}, said {(k + 5) % 10}\n({0.9999:.2%} sure)" for k in range(12)]
+    return {
+        "draw_graph": lambda: draw_graph(neuron_graph(), title="notebook 01's neuron as a "
+                                         "computational graph"),
+        "20 digits": lambda: plot_images(digits[:20], titles=list(true[:20])),
+        "30 weights": lambda: plot_images(digits - 0.5, symmetric=True, size=1.4,
+                                          titles=[f"unit {j}" for j in range(30)]),
+        "12 mistakes": lambda: plot_images(digits[:12], ncols=6, size=1.8, titles=sure),
+        "10 classes": lambda: plot_confusion_matrix(true, said)[0],
+        "10 classes, shares": lambda: plot_confusion_matrix(true, said, normalize=True)[0],
+        "3 names": lambda: plot_confusion_matrix(
+            true[:150] % 3, said[:150] % 3, class_names=["setosa", "versicolor", "virginica"])[0],
+    }
+
+
+@pytest.fixture
+def projector_mode():
+    """set_style(projector=True) for one test; the rcParams it found afterwards."""
+    from backprop_lib import set_style
+
+    with matplotlib.rc_context():
+        set_style(projector=True)
+        yield
+
+
+@pytest.mark.parametrize("name", list(projector_figures()))
+def test_projector_mode_draws_fixed_layouts_to_fit_the_screen(name, projector_mode):
+    """In projector mode a graph, an image grid or a confusion matrix is drawn to fit a
+    projector's screen (fits_projector: seen whole at 100 % and 150 % zoom, its text at
+    14 pt or more there), so it is shown as drawn (scale 1), its text at 14 pt or more,
+    and what it writes still in its place (below)."""
+    from matplotlib.text import Text
+
+    from backprop_lib.style import MIN_SHOWN_PT, fit_for_projector, fits_projector, saved_size_px
+
+    fig = projector_figures()[name]()
+    assert fit_for_projector(fig) == 1.0  # (it draws the figure)
+    assert fits_projector(*saved_size_px(fig)), saved_size_px(fig)
+    texts = [t for t in fig.findobj(Text) if t.get_visible() and t.get_text().strip()]
+    assert min(t.get_fontsize() for t in texts) * fig.dpi / 96 >= MIN_SHOWN_PT - 1e-9
+    if "classes" in name or "names" in name:
+        counts_fit_their_cells(fig.axes[0])
+    elif name != "draw_graph":
+        grid_keeps_titles_apart(fig, n=int(name.split()[0]), ncols=6 if "mistakes" in name else 10)
+
+
+def grid_keeps_titles_apart(fig, n: int, ncols: int) -> None:
+    """Projector mode's image grid: every image drawn, at least 0.4 inches wide, no more
+    columns than asked for, and no two titles touching."""
+    shown = [ax for ax in fig.axes if ax.images]
+    assert len(shown) == n
+    assert all(ax.get_window_extent().width >= 0.4 * fig.dpi - 1 for ax in shown)
+    assert len({round(ax.get_window_extent().x0) for ax in shown}) <= ncols
+    boxes = [ax.title.get_window_extent() for ax in shown]
+    for i, a in enumerate(boxes):
+        for b in boxes[i + 1:]:
+            assert not a.overlaps(b), (a, b)
+
+
+def counts_fit_their_cells(ax) -> None:
+    """Projector mode's confusion matrix: each count inside its cell, the class names
+    upright and apart."""
+    k = len(ax.get_xticks())
+    frame = ax.get_window_extent()
+    cell_w, cell_h = frame.width / k, frame.height / k
+    for t in ax.texts:
+        box = t.get_window_extent()
+        assert box.width < cell_w and box.height < cell_h, (t.get_text(), box, cell_w, cell_h)
+    names = [t.get_window_extent() for t in ax.get_xticklabels()]
+    assert all(t.get_rotation() == 0 for t in ax.get_xticklabels())
+    assert not any(a.overlaps(b) for a, b in zip(names, names[1:]))
+
+
+def test_confusion_matrix_in_normal_mode_is_as_before():
+    """Normal mode (saved notebooks) keeps its layout: 0.5 inch a class, names at 45
+    degrees for up to 4 classes."""
+    fig, _ = plot_confusion_matrix([0, 1, 2, 2], [0, 2, 2, 1], class_names=["a", "b", "c"])
+    assert tuple(fig.get_size_inches()) == (4.0, 3.5)
+    assert {t.get_rotation() for t in drawn(fig).axes[0].get_xticklabels()} == {45}

@@ -4,7 +4,8 @@ and every copy runs from a fresh kernel as a student's Run All would.
 For every notebooks/[0-9]*.ipynb (a new notebook needs no new line):
   - the copy's file holds no NAME_solution, no solution tag, and no line that only the
     solution cells of the notebook had (in sources, outputs or metadata);
-  - executed from a fresh kernel (nbclient), no cell raises; every exercise check prints
+  - executed from a fresh kernel (nbclient; one run shared with test_exercises.py, whose
+    cells added after each check are left out here), no cell raises; every exercise check prints
     ⏳ "not attempted yet" (no ✅ or ❌); and every kept output (outside cells tagged
     nbval-ignore-output) is what the run prints, so the saved outputs a student sees
     reveal nothing the student's own run would not.
@@ -17,14 +18,11 @@ import configparser
 import json
 import re
 import sys
-from concurrent.futures import ProcessPoolExecutor
-from multiprocessing import get_context
 from pathlib import Path
 
 import nbformat
 import pytest
-from nbclient import NotebookClient
-from nbclient.exceptions import CellExecutionError
+from notebook_runs import student_cells
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tools"))
@@ -36,7 +34,6 @@ from student_copies import (  # noqa: E402
 )
 
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("[0-9]*.ipynb"))
-CELL_TIMEOUT = 300  # seconds; 05's longest training takes about 20
 NOT_ATTEMPTED = "not attempted yet"
 
 
@@ -217,31 +214,6 @@ def test_handout_links_resolve_inside_it(tmp_path):
 
 # ---- the copy runs, and shows what a student's run shows -----------------------------------
 
-def execute(path: str):
-    """Run a notebook from a fresh kernel in its folder: the executed notebook, or the
-    error's text. (In a process of its own: two run at once, one per core.)"""
-    nb = nbformat.read(path, as_version=4)
-    client = NotebookClient(nb, timeout=CELL_TIMEOUT, kernel_name="python3",
-                            resources={"metadata": {"path": str(Path(path).parent)}})
-    try:
-        client.execute()
-    except CellExecutionError as error:
-        return str(error)[:3000]
-    return nb
-
-
-@pytest.fixture(scope="module")
-def executed(copies):
-    """Every copy run from a fresh kernel, two at a time, longest first (05 trains MNIST
-    for most of a minute, on one core, while the others run on the other)."""
-    by_size = sorted(copies.values(), key=lambda p: -p.stat().st_size)
-    with ProcessPoolExecutor(max_workers=2, mp_context=get_context("spawn")) as pool:
-        futures = {path.name: pool.submit(execute, str(path)) for path in by_size}
-        for future in futures.values():
-            future.exception()  # wait for all, within the pool's lifetime
-        yield futures
-
-
 def texts(cell) -> str:
     """A code cell's printed text and text results, sanitized like nbval's comparison, with
     its white space collapsed."""
@@ -294,14 +266,16 @@ def test_check_cells_are_found_by_their_import():
 
 @pytest.mark.slow
 @pytest.mark.parametrize("notebook", NOTEBOOKS, ids=ids(NOTEBOOKS))
-def test_copy_runs_from_a_fresh_kernel(notebook: Path, copies, executed):
-    path = copies[notebook.name]
-    saved = nbformat.read(path, as_version=4)
-    result = executed[notebook.name].result()
+def test_copy_runs_from_a_fresh_kernel(notebook: Path, notebook_runs):
+    """The copy's own cells, from the run that test_exercises.py's checks were added to
+    (tests/notebook_runs.py): the added cells put the student's stubs back after them."""
+    saved = nbformat.read(notebook_runs.copies[notebook.name], as_version=4)
+    result = notebook_runs.runs[notebook.name].result()
     if isinstance(result, str):
         pytest.fail(f"{notebook.name}: the student copy stops with an error:\n{result}",
                     pytrace=False)
-    run = result
+    run = student_cells(result)
+    assert len(run.cells) == len(saved.cells), f"{notebook.name}: cells lost in the run"
     is_check = check_cell_test(run)
     problems = []
     for number, (before, after) in enumerate(zip(saved.cells, run.cells), start=1):

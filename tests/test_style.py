@@ -137,9 +137,10 @@ def test_fits_page_says_whether_a_figure_is_shown_whole():
 @pytest.mark.parametrize("size, panels", [((6.4, 4.8), 1), ((12, 4), 2), ((8, 8), 1),
                                           ((14, 3), 3), ((3.5, 2), 1)])
 def test_fit_for_projector_keeps_figures_within_the_zoomed_area(size, panels):
-    """Shown at projector mode's dpi, every figure's box fits PROJECTOR_FIT_PX, its text
-    keeps its size, and a figure that already fits is left alone."""
-    from backprop_lib.style import PROJECTOR_FIT_PX, fit_for_projector
+    """Shown at projector mode's dpi, every figure's box fits (fits_projector: at most
+    PROJECTOR_FIT_PX wide, and as tall as its width allows), its text keeps its size, and
+    a figure that already fits is left alone."""
+    from backprop_lib.style import PROJECTOR_FIT_PX, fit_for_projector, projector_max_height
 
     set_style(projector=True)
     fig, axes = plt.subplots(1, panels, figsize=size, squeeze=False)
@@ -152,7 +153,7 @@ def test_fit_for_projector_keeps_figures_within_the_zoomed_area(size, panels):
     fig.draw_without_rendering()
     box = fig.get_tightbbox()
     width, height = ((box.width + 0.2) * fig.dpi, (box.height + 0.2) * fig.dpi)
-    assert width <= PROJECTOR_FIT_PX[0] + 1 and height <= PROJECTOR_FIT_PX[1] + 1, (
+    assert width <= PROJECTOR_FIT_PX[0] + 1 and height <= projector_max_height(width) + 1, (
         size, width, height)
     assert {round(t.get_fontsize(), 6) for t in texts(fig)} == sizes_before
     if size == (3.5, 2):
@@ -170,21 +171,69 @@ def test_projector_fit_width_keeps_text_at_14pt_when_zoomed():
 
 
 def test_fit_for_projector_never_resizes_a_fixed_layout():
-    """draw_graph's boxes are sized in pixels: resizing its figure would make them
-    overlap, so projector mode keeps it as drawn and says how much smaller to show it."""
-    from backprop_lib.style import PROJECTOR_FIT_PX, fit_for_projector
+    """A figure laid out in fixed units (draw_graph's boxes, sized in pixels) would
+    overlap if resized: projector mode keeps it as drawn and says how much smaller to show
+    it, the largest scale at which it fits."""
+    from backprop_lib.style import FIXED_LAYOUT, fit_for_projector, fits_projector
 
     set_style(projector=True)
-    x = [Value(float(k), label=f"x{k}") for k in range(4)]
-    w = [Value(0.5, label=f"w{k}") for k in range(4)]
-    L = ((x[0] * w[0] + x[1] * w[1]) * (x[2] * w[2] + x[3] * w[3])).tanh()
-    L.backward()
-    fig = draw_graph(L, title="a graph")
-    size = tuple(fig.get_size_inches())
-    scale = fit_for_projector(fig)
-    assert tuple(fig.get_size_inches()) == size
-    fig.draw_without_rendering()
-    box = fig.get_tightbbox()
-    height = (box.height + 0.2) * fig.dpi
-    assert scale == pytest.approx(min(1.0, PROJECTOR_FIT_PX[1] / height,
-                                      PROJECTOR_FIT_PX[0] / ((box.width + 0.2) * fig.dpi)))
+    for size in ((12, 6), (6, 6), (4, 2)):  # too wide; too tall; fits
+        fig = plt.figure(figsize=size)
+        fig.text(0.5, 0.5, "a box sized to its text", ha="center")
+        fig.add_axes((0, 0, 1, 1)).plot([0, 1], [0, 1])
+        setattr(fig, FIXED_LAYOUT, True)
+        scale = fit_for_projector(fig)
+        assert tuple(fig.get_size_inches()) == size
+        fig.draw_without_rendering()
+        box = fig.get_tightbbox()
+        width, height = (box.width + 0.2) * fig.dpi, (box.height + 0.2) * fig.dpi
+        assert fits_projector(width * scale, height * scale), size
+        assert (scale == 1.0) == fits_projector(width, height), size
+        if scale < 1.0:  # and not a lot smaller than it must be
+            assert not fits_projector(width * scale * 1.02, height * scale * 1.02), size
+
+
+@pytest.mark.parametrize("width", [300, 623, 673, 800, 934])
+def test_a_figure_that_fits_projector_is_seen_whole_with_14_pt_text_at_150(width):
+    """fits_projector is the browser's geometry: a figure as tall as it allows, shown at
+    150 % in each column JupyterLab has (a cell's, 673 pixels; Presentation Mode's; a
+    slider's, 623), is no taller than the area less a margin, and its 14 pt text is
+    shown at 14 pt or more (the browser shrinks a wider figure to the column)."""
+    from backprop_lib.style import (
+        PROJECTOR_FIT_PX,
+        ZOOM,
+        ZOOMED_AREA_PX,
+        fits_projector,
+        projector_max_height,
+    )
+
+    height = projector_max_height(width)
+    assert fits_projector(width, height) and not fits_projector(width, height + 2)
+    for column in (673, 627, 623):
+        shrink = min(1.0, column / width)
+        assert height * shrink <= PROJECTOR_FIT_PX[1] + 1e-9 < ZOOMED_AREA_PX[1]
+        assert MIN_SHOWN_PT * shrink * ZOOM >= MIN_SHOWN_PT - 1e-9
+    assert not fits_projector(PROJECTOR_FIT_PX[0] + 2, 100)
+
+
+def test_fit_for_projector_makes_a_figure_shorter_not_narrower():
+    """A figure that is narrow enough but too tall (07's, a long title and a legend of
+    three lines) is made shorter only, and fits as drawn: shrinking its width as well
+    would squeeze its axes below its legend (shown smaller then, text and all)."""
+    from backprop_lib.style import fit_for_projector, fits_projector, saved_size_px
+
+    set_style(projector=True)
+    fig, ax = plt.subplots(figsize=(7, 4))
+    for label in ("the table's radii", "spectral radius 1.50", "radius ** s"):
+        ax.semilogy(np.arange(60), 1.1 ** np.arange(60), label=label)
+    ax.set(xlabel="distance s from the last step (steps back in time)",
+           ylabel="norm of dL/dh", title="error from the last step, carried back through time")
+    ax.legend(loc="lower left")
+    width_before = saved_size_px(fig)[0]
+    assert not fits_projector(*saved_size_px(fig))
+    assert fit_for_projector(fig) == 1.0
+    assert fits_projector(*saved_size_px(fig))
+    assert fig.get_figwidth() == 7 and abs(saved_size_px(fig)[0] - width_before) < 30
+    legend = ax.get_legend().get_window_extent()
+    assert ax.get_window_extent().contains(legend.x0 + 1, legend.y0 + 1)
+    assert ax.get_window_extent().contains(legend.x1 - 1, legend.y1 - 1)

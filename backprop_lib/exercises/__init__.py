@@ -1,4 +1,4 @@
-"""The self-checks of the notebooks' exercises, one module a notebook (nb01 ... nb08).
+"""The self-checks of the notebooks' exercises, one module a notebook (nb01 ... nb09).
 
 Each module holds, for each exercise of its notebook, a function
 `check_<exercise>(fn, *data) -> bool` that computes the expected answer from a reference

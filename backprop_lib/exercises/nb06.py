@@ -37,6 +37,27 @@ def _not_a_value(name: str, result) -> str | None:
             + (" (does it end with `return out`?)" if result is None else ""))
 
 
+def _own_error(where: str, err: Exception, name: str) -> str:
+    """Words for an exception raised by the learner's operation (not by the check)."""
+    text = f"{where} your operation raised {type(err).__name__}: {err}"
+    if "finite" in str(err):
+        text += (". numpy's exp of a large number is inf (with a warning) where math.exp "
+                 "raises: rewrite log(1 + e^x) so that exp never gets a large positive number")
+    if isinstance(err, TypeError) and "Value" in str(err):
+        text += (f". Inside the operation and its closure, compute with {name}.data, a plain "
+                 f"number, not with the Value {name} itself")
+    return text
+
+
+def _value_in_grad(name: str, grad) -> str | None:
+    """Words for a .grad that became a Value (the closure computed with a Value)."""
+    if isinstance(grad, Value):
+        return (f"{name}.grad became a Value: the closure computed with the Value {name} "
+                f"(e.g. {name} / r, or {name}.sigmoid()) where it needs the number "
+                f"{name}.data. A gradient is a plain number")
+    return None
+
+
 # ---- exercise (a): softplus -------------------------------------------------------------
 
 def _softplus(x0: float) -> float:
@@ -50,6 +71,8 @@ def _softplus_slope_mistake(x0: float, got: float, slope: float, value: float) -
     known = [
         (1.0, "x.grad is just the 1 from the `+ x`: softplus passed nothing back. Does it "
               "set out._backward = _backward, and does the closure add to x.grad?"),
+        (3.0 * (x0 > 0) + 1, "your slope is ReLU's step (1 for x > 0, 0 below): softplus "
+                             "is smooth, and its slope σ(x) lies strictly between 0 and 1"),
         (3 * slope, "the closure sets x.grad with = and so wipes out the 1 that the other "
                     "use of x (the `+ x`) had put there: add to it, x.grad += ..."),
         (slope + 1, "the closure does not multiply by the grad it is given (here 3, from "
@@ -79,7 +102,7 @@ def _judge_softplus(fn: Callable) -> Callable[[object], str | None]:
         problem = _not_a_value("softplus", result)
         if problem:
             return problem
-        for x0 in [-3.0, -0.5, 0.0, 1.2, 4.0, 800.0, -800.0]:
+        for x0 in [1.2, -3.0, -0.5, 0.0, 4.0, 800.0, -800.0]:
             x = Value(x0)
             try:
                 out = fn(x)
@@ -87,6 +110,8 @@ def _judge_softplus(fn: Callable) -> Callable[[object], str | None]:
                 return (f"softplus({x0:g}) overflowed: math.exp({abs(x0):g}) is too large for "
                         f"a float. Rewrite log(1 + e^x) so that exp never gets a large "
                         f"positive number")
+            except Exception as err:  # the learner's own error, at this point
+                return _own_error(f"at x = {x0:g}", err, "x")
             value = _softplus(x0)
             if not isinstance(out, Value) or not math.isclose(out.data, value, rel_tol=1e-9):
                 got = out.data if isinstance(out, Value) else out
@@ -101,6 +126,10 @@ def _judge_softplus(fn: Callable) -> Callable[[object], str | None]:
                         f"overflowed: math.exp({abs(x0):g}) is too large for a float. Write "
                         f"softplus'(x) so that exp never gets a large positive number, for "
                         f"very negative x too")
+            except Exception as err:  # the learner's closure failed
+                return _own_error(f"at x = {x0:g}, in the backward pass,", err, "x")
+            if _value_in_grad("x", x.grad):
+                return _value_in_grad("x", x.grad)
             h = 1e-6
             slope = (_softplus(x0 + h) - _softplus(x0 - h)) / (2 * h)
             if math.isclose(x.grad, 3 * slope + 1, rel_tol=1e-5, abs_tol=1e-8):
@@ -118,7 +147,8 @@ def check_softplus(fn: Callable) -> None:
     """Exercise (a): softplus as one new operation of the engine, overflow-safe both ways.
 
     The judge puts softplus(x) in L = 3 softplus(x) + x (x used twice, grad 3 arriving)
-    at seven points, x = ±800 among them, and wants one node with children (x,). Prints
+    at seven points (x = 1.2 first, where no slope is near 0), x = ±800 among them, and
+    wants one node with children (x,). Prints
     one ✅/❌/⏳ line; `backprop_lib.selfcheck.passed()` then says whether it passed.
     """
     check_exercise("softplus as a new operation", fn, (Value(0.7),), judge=_judge_softplus(fn))
@@ -145,7 +175,8 @@ def _hypot_input_problem(name: str, got: float, own: float, other: float, r: flo
                 f"{name}.data / r * grad")
     if _close(got, extra - grad * own / r):
         return (f"d/d{name} has the wrong sign ({got:.6f}, should be "
-                f"{grad * own / r + extra:.6f}): a closure adds, {name}.grad += ...")
+                f"{grad * own / r + extra:.6f}): a closure adds, {name}.grad += ..., and "
+                f"{name}.data / r keeps {name}'s own sign (no abs)")
     if _close(got, grad * other / r + extra):
         other_name = "b" if name == "a" else "a"
         return (f"d/d{name} is {got:.6f}, computed with {other_name}.data: each line of the "
@@ -168,9 +199,15 @@ def _judge_hypot(fn: Callable) -> Callable[[object], str | None]:
         # hypot(x, x): one Value as both inputs, as x * x in section 2
         x0 = 1.5
         x = Value(x0)
-        out = fn(x, x)
+        try:
+            out = fn(x, x)
+            if isinstance(out, Value) and out.children == (x, x):
+                (2 * out ** 2).backward()   # L = 2 (x² + x²) = 4x², dL/dx = 8x
+        except Exception as err:  # the learner's own error
+            return _own_error("with hypot_fixed(x, x)", err, "b")
         if isinstance(out, Value) and out.children == (x, x):
-            (2 * out ** 2).backward()       # L = 2 (x² + x²) = 4x², dL/dx = 8x
+            if _value_in_grad("b", x.grad):
+                return _value_in_grad("b", x.grad)
             if _close(x.grad, 4 * x0):
                 return (f"hypot_fixed(x, x), one Value used as both inputs, with "
                         f"L = 2 * hypot(x, x)**2 = 4x²: x.grad should be 8x = {8 * x0:g}, "
@@ -179,7 +216,10 @@ def _judge_hypot(fn: Callable) -> Callable[[object], str | None]:
                         f"had just added (section 2's x * x): use b.grad += ...")
         for a0, b0 in [(3.0, 4.0), (-1.5, 2.0), (0.3, -0.7), (5.0, 0.5)]:
             a, b = Value(a0), Value(b0)
-            out = fn(a, b)
+            try:
+                out = fn(a, b)
+            except Exception as err:  # the learner's own error
+                return _own_error(f"at (a, b) = ({a0:g}, {b0:g})", err, "b")
             r = math.hypot(a0, b0)
             if not isinstance(out, Value) or not math.isclose(out.data, r, rel_tol=1e-12):
                 got = f"{out.data:.6f}" if isinstance(out, Value) else repr(out)
@@ -189,8 +229,14 @@ def _judge_hypot(fn: Callable) -> Callable[[object], str | None]:
                         "its own closure: keep hypot_buggy's Value(r, children=(a, b), "
                         "op='hypot') and correct its closure. A composition of **, + and "
                         "sqrt gives the right numbers but is not the operation asked for")
-            (2 * out ** 2 + a + b).backward()   # dL/da = 4a + 1, dL/db = 4b + 1
             at = f"at (a, b) = ({a0:g}, {b0:g}) with L = 2 * hypot(a, b)**2 + a + b"
+            try:
+                (2 * out ** 2 + a + b).backward()   # dL/da = 4a + 1, dL/db = 4b + 1
+            except Exception as err:  # the learner's closure failed
+                return _own_error(f"{at}, in the backward pass,", err, "b")
+            for name, grad in (("a", a.grad), ("b", b.grad)):
+                if _value_in_grad(name, grad):
+                    return _value_in_grad(name, grad)
             grad = 4 * r
             if a.grad == 1 and b.grad == 1:
                 return (f"{at}, no gradient reached a or b through hypot: does hypot_fixed "

@@ -8,8 +8,8 @@ notebook, so that a student copy holds neither:
 
 Exercise 1's expected gradients are central differences of the leaky step itself (so the
 check is a gradient check, in float64); exercise 2 is judged by what clipping must do,
-with max_norm below and above the gradients' joint norm. Each returns True if the answer
-is right (and prints one ✅, ❌ or ⏳ line).
+with max_norm below and above the gradients' joint norm. Each returns None and prints
+one ✅, ❌ or ⏳ line (`backprop_lib.selfcheck.passed()` gives the verdict).
 """
 
 from __future__ import annotations
@@ -74,6 +74,14 @@ def _leaky_mistakes(dh, dh_next, x, h_prev, z, h, Wx, Wh, alpha) -> dict[str, li
         "rule from h_t to z_t takes alpha as well as tanh's slope": step(a=1),
         "dh_next is missing: the total gradient of h_t is what reaches it directly (dh) "
         "plus what step t + 1 passed back (dh_next), as in section 2": step(g=dh),
+        "dh is missing: the total gradient of h_t is what reaches it directly (dh) plus "
+        "what step t + 1 passed back (dh_next), as in section 2": step(g=dh_next),
+        "delta has 1 - alpha where alpha belongs: tanh(z_t) enters h_t times alpha (1 - "
+        "alpha is the share of h_prev kept by the leak)": step(a=1 - alpha),
+        "your slope is 1 - h_prev**2: tanh's slope belongs to this step's tanh, at z_t":
+            step(slope=1 - h_prev ** 2),
+        "the leak carries only dh back: the leak's way back starts from the total "
+        "gradient of h_t, dh + dh_next, like the way through z_t": step(leak_of=dh),
         "dh_prev misses the leak: h_prev reaches h_t two ways, through z_t and through "
         "(1 - alpha) h_prev, and a value used twice gets the sum of both gradients "
         "(notebook 06)": step(leak=0),
@@ -237,6 +245,10 @@ def _one_case(got, grads, norm: float, max_norm: float, changed: list) -> str | 
         return ("return two results, the list of clipped arrays and the norm before "
                 "clipping: `return clipped, norm`")
     clipped, got_norm = got
+    if isinstance(got_norm, (list, tuple)) and np.ndim(clipped) == 0 and \
+            isinstance(clipped, (int, float, np.number, np.ndarray)):
+        return ("the two results are in the wrong order: return the list of clipped "
+                "arrays first, then the norm: `return clipped, norm`")
     return _norm_problem(got_norm, grads, norm, max_norm) or \
         _clipped_problem(clipped, grads, norm, max_norm)
 

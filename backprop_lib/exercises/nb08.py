@@ -53,10 +53,16 @@ def _norm_data(x, gamma, beta, dout):
 def _norm_mistakes(x_hat, inv_std, gamma, dout, axis: int, n: int, other: int) -> dict:
     """The mistakes of a normalisation's backward pass (batchnorm: axis 0 over the batch of
     n; layer norm: axis 1 over the n features), each with its (dx, dgamma, dbeta)."""
-    def dx(dxh, mean_path=True, var_path=True, ax=axis, k=n):
-        s1 = dxh.sum(axis=ax, keepdims=True) if mean_path else 0
-        s2 = x_hat * (dxh * x_hat).sum(axis=ax, keepdims=True) if var_path else 0
-        return inv_std / k * (k * dxh - s1 - s2)
+    def dx(dxh, mean_path=True, var_path=True, ax=axis, k=n, ax2=None, dxh_mean=None,
+           dxh_var=None, var_sign=-1, var_factor=1, scale=None, first=None):
+        ax2 = ax if ax2 is None else ax2
+        dm = dxh if dxh_mean is None else dxh_mean
+        dv = dxh if dxh_var is None else dxh_var
+        s1 = dm.sum(axis=ax, keepdims=True) if mean_path else 0
+        s2 = x_hat * (dv * x_hat).sum(axis=ax2, keepdims=True) if var_path else 0
+        head = k * dxh if first is None else first
+        return (inv_std if scale is None else scale) / k * (head - s1 + var_sign * var_factor
+                                                            * s2)
 
     dxh = dout * gamma
     dgamma, dbeta = (dout * x_hat).sum(axis=0), dout.sum(axis=0)
@@ -91,7 +97,51 @@ def _norm_mistakes(x_hat, inv_std, gamma, dout, axis: int, n: int, other: int) -
     if n != other:
         mistakes[f"dx divides by {other} instead of {n}: the mean and the variance are "
                  f"taken over {what}, {n} values"] = [dx(dxh, k=other), None, None]
+    mistakes.update(_more_norm_mistakes(dx, x_hat, inv_std, dxh, dout, axis, n, what))
     return right, dgamma, dbeta, mistakes
+
+
+def _more_norm_mistakes(dx, x_hat, inv_std, dxh, dout, axis: int, n: int, what: str) -> dict:
+    """Slips in one term of the compact formula, each a named mistake with its dx
+    (or dgamma): the class's most common ones after the missing paths."""
+    other_axis = 1 - axis
+    return {
+        "the variance path's term has the wrong sign: dx = (1/σ)/n · (n·dx̂ - Σ dx̂ "
+        "- x̂ · Σ dx̂·x̂), minus both sums":
+            [dx(dxh, var_sign=1), None, None],
+        "the variance path's sum uses dout instead of dx̂ = dout·gamma: gamma multiplies "
+        "every path, so both sums are of dx̂":
+            [dx(dxh, dxh_var=dout), None, None],
+        "the mean path's sum uses dout instead of dx̂ = dout·gamma: gamma multiplies "
+        "every path, so both sums are of dx̂":
+            [dx(dxh, dxh_mean=dout), None, None],
+        "dx is scaled by 1/σ² (inv_std**2) instead of 1/σ: x̂ = (x - μ)·inv_std, so each "
+        "path carries one factor inv_std":
+            [dx(dxh, scale=inv_std ** 2), None, None],
+        "dx is scaled by σ instead of 1/σ: inv_std is already 1/σ, multiply by it":
+            [dx(dxh, scale=1 / inv_std), None, None],
+        "the variance path's term has a factor 2: the 2 of ∂σ²/∂x = 2(x - μ)/n cancels "
+        "the ½ of the square root's derivative":
+            [dx(dxh, var_factor=2), None, None],
+        f"dx uses n - 1 = {n - 1} (the unbiased variance): the layer normalises with the "
+        f"biased variance, divided by n = {n}":
+            [dx(dxh, k=n - 1), None, None],
+        "the first term lacks its factor n: dx = (1/σ)/n · (n·dx̂ - Σ dx̂ - x̂ · Σ dx̂·x̂); "
+        "or write (1/σ)·(dx̂ - mean(dx̂) - x̂ · mean(dx̂·x̂))":
+            [dx(dxh, first=dxh), None, None],
+        f"the mean path's sum runs over axis={axis} but the variance path's over "
+        f"axis={other_axis}: both sums run over {what}":
+            [dx(dxh, ax2=other_axis), None, None],
+        f"the variance path's sum runs over axis={axis} but the mean path's over "
+        f"axis={other_axis}: both sums run over {what}":
+            [dx(dxh, ax=other_axis, ax2=axis), None, None],
+        "dgamma uses dx̂ = dout·gamma: the output is gamma·x̂ + beta, so dgamma = sum of "
+        "dout·x̂, without gamma":
+            [None, (dxh * x_hat).sum(axis=0), None],
+        "dgamma uses x - μ instead of x̂: gamma multiplies the normalised x̂, so dgamma = "
+        "sum of dout·x̂":
+            [None, (dout * x_hat / inv_std).sum(axis=0), None],
+    }
 
 
 # ---- exercise 1: batchnorm's backward pass, compact ------------------------------------
@@ -112,13 +162,27 @@ def check_batchnorm_backward(fn: Callable, x, gamma, beta, dout) -> None:
 # ---- exercise 2: one step of Adam ---------------------------------------------------------
 
 def _adam(w, g, m, s, t, lr, b1, b2, eps, *, correct=(True, True), power=0, weights=True,
-          root=True):
+          root=True, how="divide", step_with=None, square=True, m_weight=None, b2_is=None):
     """One Adam step, and the usual ways of getting it wrong (keyword switches)."""
-    m = b1 * m + (1 - b1) * g if weights else (1 - b1) * m + b1 * g
-    s = b2 * s + (1 - b2) * g * g if weights else (1 - b2) * s + b2 * g * g
-    m_hat = m / (1 - b1 ** (t + power)) if correct[0] else m
-    s_hat = s / (1 - b2 ** (t + power)) if correct[1] else s
-    return [w - lr * m_hat / ((np.sqrt(s_hat) if root else s_hat) + eps), m, s]
+    b2 = b1 if b2_is == "b1" else b2
+    g2 = g * g if square else g
+    m_old, s_old = m, s
+    m = b1 * m + (1 - b1 if m_weight is None else m_weight) * g if weights else \
+        (1 - b1) * m + b1 * g
+    s = b2 * s + (1 - b2) * g2 if weights else (1 - b2) * s + b2 * g2
+    corrected = []
+    for value, b, on in ((m, b1, correct[0]), (s, b2, correct[1])):
+        t_ = 1 if how == "t=1" else t + power
+        corrected.append(value if not on else value * (1 - b ** t_) if how == "multiply"
+                         else value / 1 - b ** t_ if how == "precedence" and b == b1
+                         else value / (1 - b ** t_))
+    m_hat, s_hat = corrected
+    if step_with == "old":
+        m_hat, s_hat = m_old / (1 - b1 ** t), s_old / (1 - b2 ** t)
+    elif step_with == "g":
+        m_hat = g
+    with np.errstate(invalid="ignore"):  # a wrong s can be negative: its result is NaN
+        return [w - lr * m_hat / ((np.sqrt(s_hat) if root else s_hat) + eps), m, s]
 
 
 def check_adam_step(fn: Callable, w, g, m, s, t: int, lr: float = 0.01, beta1: float = 0.9,
@@ -152,9 +216,36 @@ def check_adam_step(fn: Callable, w, g, m, s, t: int, lr: float = 0.01, beta1: f
             [_adam(*args, root=False)[0], None, None],
         "the weight moves uphill (w + lr·...): a step goes against the gradient":
             [w + (w - right[0]), None, None],
+        "the correction divides by 1 - beta instead of 1 - beta**t: its power is the step "
+        "number t, so that the correction fades as t grows":
+            [_adam(*args, how="t=1")[0], None, None],
+        "the correction multiplies by 1 - beta**t: m and s are too small early on, so "
+        "divide by it (m̂ = m / (1 - beta1**t))":
+            [_adam(*args, how="multiply")[0], None, None],
+        "m / 1 - beta1**t is (m / 1) - beta1**t in Python: write m / (1 - beta1**t), "
+        "with parentheses":
+            [_adam(*args, how="precedence")[0], None, None],
+        "the step uses the averages from before this step: update m and s with g first, "
+        "then correct and step with the new ones":
+            [_adam(*args, step_with="old")[0], None, None],
+        "the step uses the gradient g instead of m̂: Adam steps along the corrected "
+        "average of the gradients, lr·m̂ / (√ŝ + eps)":
+            [_adam(*args, step_with="g")[0], None, None],
+        "s averages g instead of g²: s is the average of the squared gradients, "
+        "s = beta2·s + (1 - beta2)·g**2":
+            [_adam(*args, square=False)[0], None, _adam(*args, square=False)[2]],
+        "m adds the whole gradient (momentum's m = beta1·m + g): Adam's m is an average, "
+        "m = beta1·m + (1 - beta1)·g":
+            [_adam(*args, m_weight=1.0)[0], _adam(*args, m_weight=1.0)[1], None],
+        "s uses beta1: m averages with beta1, s with beta2":
+            [_adam(*args, b2_is="b1")[0], None, _adam(*args, b2_is="b1")[2]],
     }
+    mistakes = {words: result for words, result in mistakes.items()
+                if all(r is None or np.all(np.isfinite(r)) for r in result)}
+    # rtol 1e-7: the paper's faster form, lr·√(1 - beta2**t)/(1 - beta1**t) · m/(√s + eps),
+    # moves eps a little and is right; the named mistakes differ by far more
     check_exercise(_name(fn, "Adam step"), fn, args, right, parts=["w", "m", "s"],
-                   mistakes=mistakes, rtol=1e-9, atol=1e-12)
+                   mistakes=mistakes, rtol=1e-7, atol=1e-10)
 
 
 # ---- exercise 3: layer normalisation's backward pass, found with a gradient check ------

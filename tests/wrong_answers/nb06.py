@@ -202,4 +202,42 @@ def hypot_fixed(a, b):
     out._backward = _backward
     return out
 """, ("d/db", "lacks the division by r")),
+    Wrong("06_autograd_computational_graph", "softplus", """
+def softplus(x):
+    result = max(x.data, 0.0) + math.log1p(math.exp(-abs(x.data)))
+    out = Value(result, children=(x,), op="softplus")
+    def _backward(grad):
+        x.grad += (1.0 if x.data > 0 else 0.0) * grad      # ReLU's slope
+    out._backward = _backward
+    return out
+""", ("at x = 1.2", "ReLU's step", "strictly between 0 and 1")),
+    Wrong("06_autograd_computational_graph", "softplus", """
+def softplus(x):
+    result = max(x.data, 0.0) + math.log1p(math.exp(-abs(x.data)))
+    out = Value(result, children=(x,), op="softplus")
+    def _backward(grad):
+        x.grad += x.sigmoid() * grad        # the Value x's sigmoid: a Value, not a number
+    out._backward = _backward
+    return out
+""", ("x.grad became a Value", "x.data")),
+    Wrong("06_autograd_computational_graph", "hypot_fixed", """
+def hypot_fixed(a, b):
+    r = math.hypot(a.data, b.data)
+    out = Value(r, children=(a, b), op="hypot")
+    def _backward(grad):
+        a.grad += a.data / r * grad
+        b.grad += b / r * grad              # the Value b, not the number b.data
+    out._backward = _backward
+    return out
+""", ("b.grad became a Value", "the number b.data")),
+    Wrong("06_autograd_computational_graph", "hypot_fixed", """
+def hypot_fixed(a, b):
+    r = math.hypot(a.data, b.data)
+    out = Value(r, children=(a, b), op="hypot")
+    def _backward(grad):
+        a.grad += a.data / r * grad
+        b.grad += abs(b.data) / r * grad    # |b|: right only where b > 0
+    out._backward = _backward
+    return out
+""", ("d/db has the wrong sign", "keeps b's own sign (no abs)")),
 ]

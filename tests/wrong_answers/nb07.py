@@ -175,4 +175,38 @@ def clip_global(grads, max_norm):
     factor = max_norm / norm if norm > max_norm else 1.0
     return [g * factor for g in grads[:-1]] + [grads[-1]], norm   # the bias forgotten
 """, ("max_norm = 1", "grads[2] was left as it was", "same factor")),
+    Wrong("07_recurrent_networks_bptt", "leaky_step", """
+def leaky_step(dh, dh_next, x, h_prev, z, h, Wx, Wh, alpha):
+    g = dh + dh_next
+    delta = g * (1 - alpha) * (1 - np.tanh(z) ** 2)     # the leak's share, not alpha
+    return delta @ Wx.T, (1 - alpha) * g + delta @ Wh.T, x.T @ delta, h_prev.T @ delta, \
+        delta.sum(axis=0)
+""", ("dx", "1 - alpha where alpha belongs")),
+    Wrong("07_recurrent_networks_bptt", "leaky_step", """
+def leaky_step(dh, dh_next, x, h_prev, z, h, Wx, Wh, alpha):
+    g = dh + dh_next
+    delta = g * alpha * (1 - h_prev ** 2)               # the slope at the previous state
+    return delta @ Wx.T, (1 - alpha) * g + delta @ Wh.T, x.T @ delta, h_prev.T @ delta, \
+        delta.sum(axis=0)
+""", ("dx", "1 - h_prev**2", "at z_t")),
+    Wrong("07_recurrent_networks_bptt", "leaky_step", """
+def leaky_step(dh, dh_next, x, h_prev, z, h, Wx, Wh, alpha):
+    g = dh + dh_next
+    delta = g * alpha * (1 - np.tanh(z) ** 2)
+    return delta @ Wx.T, (1 - alpha) * dh + delta @ Wh.T, x.T @ delta, h_prev.T @ delta, \
+        delta.sum(axis=0)                                # the leak from dh alone
+""", ("dh_prev", "the leak carries only dh back")),
+    Wrong("07_recurrent_networks_bptt", "leaky_step", """
+def leaky_step(dh, dh_next, x, h_prev, z, h, Wx, Wh, alpha):
+    g = dh_next                                          # dh forgotten
+    delta = g * alpha * (1 - np.tanh(z) ** 2)
+    return delta @ Wx.T, (1 - alpha) * g + delta @ Wh.T, x.T @ delta, h_prev.T @ delta, \
+        delta.sum(axis=0)
+""", ("dx", "dh is missing")),
+    Wrong("07_recurrent_networks_bptt", "clip_global", """
+def clip_global(grads, max_norm):
+    norm = np.sqrt(sum(np.sum(g ** 2) for g in grads))
+    factor = max_norm / norm if norm > max_norm else 1.0
+    return norm, [g * factor for g in grads]             # the order swapped
+""", ("max_norm = 1", "wrong order", "return clipped, norm")),
 ]

@@ -216,4 +216,178 @@ def layernorm_backward(dout, cache):
                         - x_hat * (dx_hat * x_hat).sum(axis=1, keepdims=True))
     return dx, dout.sum(axis=0), (dout * x_hat).sum(axis=0)
 """, ("dgamma", "wrong order")),
+    # ---- added by the learner's review: slips in one term, the class's next most common
+    Wrong(*_BN, """
+def batchnorm_backward_compact(dout, cache):
+    x_hat, inv_std, gamma = cache
+    N = dout.shape[0]
+    dx_hat = dout * gamma
+    dx = inv_std / N * (N * dx_hat - dx_hat.sum(axis=0) + x_hat * (dx_hat * x_hat).sum(axis=0))
+    return dx, (dout * x_hat).sum(axis=0), dout.sum(axis=0)
+""", ('dx', "variance path's term has the wrong sign")),
+    Wrong(*_BN, """
+def batchnorm_backward_compact(dout, cache):
+    x_hat, inv_std, gamma = cache
+    N = dout.shape[0]
+    dx_hat = dout * gamma
+    dx = inv_std / N * (N * dx_hat - dx_hat.sum(axis=0) - x_hat * (dout * x_hat).sum(axis=0))
+    return dx, (dout * x_hat).sum(axis=0), dout.sum(axis=0)
+""", ('dx', "variance path's sum uses dout instead of")),
+    Wrong(*_BN, """
+def batchnorm_backward_compact(dout, cache):
+    x_hat, inv_std, gamma = cache
+    N = dout.shape[0]
+    dx_hat = dout * gamma
+    dx = inv_std / N * (N * dx_hat - dout.sum(axis=0) - x_hat * (dx_hat * x_hat).sum(axis=0))
+    return dx, (dout * x_hat).sum(axis=0), dout.sum(axis=0)
+""", ('dx', "mean path's sum uses dout instead of")),
+    Wrong(*_BN, """
+def batchnorm_backward_compact(dout, cache):
+    x_hat, inv_std, gamma = cache
+    N = dout.shape[0]
+    dx_hat = dout * gamma
+    dx = inv_std ** 2 / N * (N * dx_hat - dx_hat.sum(axis=0) - x_hat * (dx_hat * x_hat).sum(axis=0))
+    return dx, (dout * x_hat).sum(axis=0), dout.sum(axis=0)
+""", ('dx', 'scaled by 1/σ² (inv_std**2)')),
+    Wrong(*_BN, """
+def batchnorm_backward_compact(dout, cache):
+    x_hat, inv_std, gamma = cache
+    N = dout.shape[0]
+    dx_hat = dout * gamma
+    dx = (N * dx_hat - dx_hat.sum(axis=0) - x_hat * (dx_hat * x_hat).sum(axis=0)) / inv_std / N
+    return dx, (dout * x_hat).sum(axis=0), dout.sum(axis=0)
+""", ('dx', 'scaled by σ instead of 1/σ')),
+    Wrong(*_BN, """
+def batchnorm_backward_compact(dout, cache):
+    x_hat, inv_std, gamma = cache
+    N = dout.shape[0]
+    dx_hat = dout * gamma
+    dx = inv_std / N * (N * dx_hat - dx_hat.sum(axis=0) - 2 * x_hat * (dx_hat * x_hat).sum(axis=0))
+    return dx, (dout * x_hat).sum(axis=0), dout.sum(axis=0)
+""", ('dx', 'has a factor 2')),
+    Wrong(*_BN, """
+def batchnorm_backward_compact(dout, cache):
+    x_hat, inv_std, gamma = cache
+    N = dout.shape[0]
+    dx_hat = dout * gamma
+    dx = inv_std / (N - 1) * ((N - 1) * dx_hat - dx_hat.sum(axis=0)
+                           - x_hat * (dx_hat * x_hat).sum(axis=0))   # unbiased
+    return dx, (dout * x_hat).sum(axis=0), dout.sum(axis=0)
+""", ('dx', 'n - 1 = 3')),
+    Wrong(*_BN, """
+def batchnorm_backward_compact(dout, cache):
+    x_hat, inv_std, gamma = cache
+    N = dout.shape[0]
+    dx_hat = dout * gamma
+    dx = inv_std / N * (dx_hat - dx_hat.sum(axis=0) - x_hat * (dx_hat * x_hat).sum(axis=0))
+    return dx, (dout * x_hat).sum(axis=0), dout.sum(axis=0)
+""", ('dx', 'first term lacks its factor n')),
+    Wrong(*_BN, """
+def batchnorm_backward_compact(dout, cache):
+    x_hat, inv_std, gamma = cache
+    N = dout.shape[0]
+    dx_hat = dout * gamma
+    dx = inv_std / N * (N * dx_hat - dx_hat.sum(axis=0)
+                        - x_hat * (dx_hat * x_hat).sum(axis=1, keepdims=True))
+    return dx, (dout * x_hat).sum(axis=0), dout.sum(axis=0)
+""", ('dx', "mean path's sum runs over axis=0 but the variance path's over axis=1")),
+    Wrong(*_BN, """
+def batchnorm_backward_compact(dout, cache):
+    x_hat, inv_std, gamma = cache
+    N = dout.shape[0]
+    dx_hat = dout * gamma
+    dx = inv_std / N * (N * dx_hat - dx_hat.sum(axis=0) - x_hat * (dx_hat * x_hat).sum(axis=0))
+    return dx, (dx_hat * x_hat).sum(axis=0), dout.sum(axis=0)
+""", ('dgamma', 'dgamma uses dx̂')),
+    Wrong(*_BN, """
+def batchnorm_backward_compact(dout, cache):
+    x_hat, inv_std, gamma = cache
+    N = dout.shape[0]
+    dx_hat = dout * gamma
+    dx = inv_std / N * (N * dx_hat - dx_hat.sum(axis=0) - x_hat * (dx_hat * x_hat).sum(axis=0))
+    return dx, (dout * x_hat / inv_std).sum(axis=0), dout.sum(axis=0)
+""", ('dgamma', 'x - μ instead of x̂')),
+    Wrong(*_ADAM, """
+def adam_step(w, g, m, s, t, lr, beta1, beta2, eps):
+    m = beta1 * m + (1 - beta1) * g
+    s = beta2 * s + (1 - beta2) * g ** 2
+    m_hat, s_hat = m / (1 - beta1), s / (1 - beta2)                 # no t
+    return w - lr * m_hat / (np.sqrt(s_hat) + eps), m, s
+""", ('1 - beta instead of 1 - beta**t',)),
+    Wrong(*_ADAM, """
+def adam_step(w, g, m, s, t, lr, beta1, beta2, eps):
+    m = beta1 * m + (1 - beta1) * g
+    s = beta2 * s + (1 - beta2) * g ** 2
+    m_hat, s_hat = m * (1 - beta1 ** t), s * (1 - beta2 ** t)
+    return w - lr * m_hat / (np.sqrt(s_hat) + eps), m, s
+""", ('multiplies by 1 - beta**t',)),
+    Wrong(*_ADAM, """
+def adam_step(w, g, m, s, t, lr, beta1, beta2, eps):
+    m = beta1 * m + (1 - beta1) * g
+    s = beta2 * s + (1 - beta2) * g ** 2
+    m_hat, s_hat = m / 1 - beta1 ** t, s / (1 - beta2 ** t)
+    return w - lr * m_hat / (np.sqrt(s_hat) + eps), m, s
+""", ('parentheses',)),
+    Wrong(*_ADAM, """
+def adam_step(w, g, m, s, t, lr, beta1, beta2, eps):
+    m_hat, s_hat = m / (1 - beta1 ** t), s / (1 - beta2 ** t)      # before the update
+    m = beta1 * m + (1 - beta1) * g
+    s = beta2 * s + (1 - beta2) * g ** 2
+    return w - lr * m_hat / (np.sqrt(s_hat) + eps), m, s
+""", ('from before this step',)),
+    Wrong(*_ADAM, """
+def adam_step(w, g, m, s, t, lr, beta1, beta2, eps):
+    m = beta1 * m + (1 - beta1) * g
+    s = beta2 * s + (1 - beta2) * g ** 2
+    s_hat = s / (1 - beta2 ** t)
+    return w - lr * g / (np.sqrt(s_hat) + eps), m, s
+""", ('gradient g instead of m̂',)),
+    Wrong(*_ADAM, """
+def adam_step(w, g, m, s, t, lr, beta1, beta2, eps):
+    m = beta1 * m + (1 - beta1) * g
+    s = beta2 * s + (1 - beta2) * g
+    m_hat, s_hat = m / (1 - beta1 ** t), s / (1 - beta2 ** t)
+    return w - lr * m_hat / (np.sqrt(s_hat) + eps), m, s
+""", ('s averages g instead of g²',)),
+    Wrong(*_ADAM, """
+def adam_step(w, g, m, s, t, lr, beta1, beta2, eps):
+    m = beta1 * m + g
+    s = beta2 * s + (1 - beta2) * g ** 2
+    m_hat, s_hat = m / (1 - beta1 ** t), s / (1 - beta2 ** t)
+    return w - lr * m_hat / (np.sqrt(s_hat) + eps), m, s
+""", ("momentum's m",)),
+    Wrong(*_ADAM, """
+def adam_step(w, g, m, s, t, lr, beta1, beta2, eps):
+    m = beta1 * m + (1 - beta1) * g
+    s = beta1 * s + (1 - beta1) * g ** 2
+    m_hat, s_hat = m / (1 - beta1 ** t), s / (1 - beta1 ** t)
+    return w - lr * m_hat / (np.sqrt(s_hat) + eps), m, s
+""", ('s uses beta1',)),
+    Wrong(*_LN, """
+def layernorm_backward(dout, cache):
+    x_hat, inv_std, g = cache
+    D = dout.shape[1]
+    dx_hat = dout * g
+    dx = inv_std / D * (D * dx_hat - dx_hat.sum(axis=1, keepdims=True)
+                        - x_hat * (dx_hat * x_hat).sum(axis=0))   # one sum fixed
+    return dx, (dout * x_hat).sum(axis=0), dout.sum(axis=0)
+""", ('dx', "mean path's sum runs over axis=1 but the variance path's over axis=0")),
+    Wrong(*_LN, """
+def layernorm_backward(dout, cache):
+    x_hat, inv_std, g = cache
+    D = dout.shape[1]
+    dx_hat = dout * g
+    dx = inv_std / D * (D * dx_hat - dx_hat.sum(axis=0)   # the other one fixed
+                        - x_hat * (dx_hat * x_hat).sum(axis=1, keepdims=True))
+    return dx, (dout * x_hat).sum(axis=0), dout.sum(axis=0)
+""", ('dx', "variance path's sum runs over axis=1 but the mean path's over axis=0")),
+    Wrong(*_LN, """
+def layernorm_backward(dout, cache):
+    x_hat, inv_std, g = cache
+    D = dout.shape[1]
+    dx_hat = dout * g
+    dx = inv_std / D * (D * dx_hat - dx_hat.sum(axis=1, keepdims=True)
+                        + x_hat * (dx_hat * x_hat).sum(axis=1, keepdims=True))
+    return dx, (dout * x_hat).sum(axis=0), dout.sum(axis=0)
+""", ('dx', "variance path's term has the wrong sign")),
 ]
