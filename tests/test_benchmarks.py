@@ -191,3 +191,32 @@ def test_readme_table_lists_every_notebook_with_a_measured_time():
         assert re.fullmatch(r"\d+ s|\d+\.\d min", last), (
             f"{path.name}: the README's time is {last!r}; run "
             f"`python benchmarks/time_notebooks.py --readme`")
+
+
+# ---- bench_conv.py: notebook 09's CNN against PyTorch --------------------------------
+
+BENCH_CONV = ROOT / "benchmarks" / "bench_conv.py"
+
+
+@pytest.mark.slow  # about 3 s of CPU (half of it importing), 13 s wall at load 9
+def test_bench_conv_quick_mode_reports_every_part(tmp_path):
+    mnist_or_skip()
+    out = tmp_path / "result.json"
+    run = subprocess.run([sys.executable, str(BENCH_CONV), "--quick", "--json", str(out)],
+                         cwd=ROOT, capture_output=True, text=True, timeout=600,
+                         check=False)
+    assert run.returncode == 0, run.stderr
+    result = json.loads(out.read_text())
+    assert result["settings"]["n_train"] == 2000 and result["settings"]["batch"] == 64
+    mine = result["implementations"]["backprop_lib"]
+    assert mine["cpu_s"] > 0 and mine["wall_s"] > 0 and 0.3 < mine["test_accuracy"] <= 1
+    if "PyTorch" in result["implementations"]:       # installed here: compared like for like
+        assert result["same_network"]["largest_gradient_difference"] < 1e-3
+        assert set(result["ratio"]) == {"cpu", "wall"}
+    else:                                            # CI: reported as absent, with the fix
+        assert "pip install torch" in result["skipped"] and result["ratio"] is None
+        assert "PyTorch is not installed" in run.stdout
+    ops = result["breakdown"]["operations"]
+    assert {"im2col", "col2im", "max pooling", "Adam update"} <= set(ops)
+    assert ops["im2col"] > 0 and ops["col2im"] > 0   # the layers' own im2col/col2im timed
+    assert "Conv2D(1, 8, 5)" in run.stdout and "load average" in run.stdout

@@ -1,22 +1,16 @@
 """Convolution and pooling (backprop_lib.conv): every backward pass against central
 differences (float64, a random upstream gradient), the fast im2col version against the
 loops, col2im as im2col's adjoint, a col2im without accumulation caught by the gradient
-check, the layers inside a Model, float32 kept, the messages for bad input, and
-benchmarks/bench_conv.py's quick mode (it runs and reports; never how fast)."""
+check, the layers inside a Model, float32 kept, and the messages for bad input.
+(bench_conv.py's quick mode is tests/test_benchmarks.py's.)"""
 
 from __future__ import annotations
-
-import json
-import os
-import subprocess
-import sys
-from pathlib import Path
 
 import numpy as np
 import pytest
 from numpy.lib.stride_tricks import sliding_window_view
 
-from backprop_lib import MNISTNotFoundError, conv, load_mnist
+from backprop_lib import conv
 from backprop_lib.conv import (
     AvgPool2D,
     Conv2D,
@@ -530,36 +524,3 @@ def test_bad_input_is_refused_with_words(call, words):
 def test_flatten_is_the_layers_one():
     from backprop_lib import layers
     assert Flatten is layers.Flatten
-
-
-# ---- the benchmark -----------------------------------------------------------------------
-BENCH = Path(__file__).resolve().parents[1] / "benchmarks" / "bench_conv.py"
-
-
-@pytest.mark.slow  # about 3 s of CPU (half of it importing), 13 s wall at load 9
-def test_bench_conv_quick_mode_reports_every_part(tmp_path):
-    try:
-        load_mnist(download=False, progress=False)
-    except MNISTNotFoundError:
-        if os.environ.get("CI") == "true":
-            pytest.fail("CI must set BACKPROP_DATA_DIR to a folder holding the MNIST files")
-        pytest.skip("the MNIST files are not here (set BACKPROP_DATA_DIR)")
-    out = tmp_path / "result.json"
-    run = subprocess.run([sys.executable, str(BENCH), "--quick", "--json", str(out)],
-                         cwd=BENCH.parents[1], capture_output=True, text=True, timeout=600,
-                         check=False)
-    assert run.returncode == 0, run.stderr
-    result = json.loads(out.read_text())
-    assert result["settings"]["n_train"] == 2000 and result["settings"]["batch"] == 64
-    mine = result["implementations"]["backprop_lib"]
-    assert mine["cpu_s"] > 0 and mine["wall_s"] > 0 and 0.3 < mine["test_accuracy"] <= 1
-    if "PyTorch" in result["implementations"]:       # installed here: compared like for like
-        assert result["same_network"]["largest_gradient_difference"] < 1e-3
-        assert set(result["ratio"]) == {"cpu", "wall"}
-    else:                                            # CI: reported as absent, with the fix
-        assert "pip install torch" in result["skipped"] and result["ratio"] is None
-        assert "PyTorch is not installed" in run.stdout
-    ops = result["breakdown"]["operations"]
-    assert {"im2col", "col2im", "max pooling", "Adam update"} <= set(ops)
-    assert ops["im2col"] > 0 and ops["col2im"] > 0   # the layers' own im2col/col2im timed
-    assert "Conv2D(1, 8, 5)" in run.stdout and "load average" in run.stdout
