@@ -27,6 +27,7 @@ from backprop_lib.conv import (
     maxpool_backward,
     maxpool_forward,
 )
+from backprop_lib.gradcheck import relative_error
 from backprop_lib.layers import Linear, ReLU
 from backprop_lib.model import Model, mlp
 from backprop_lib.optim import Adam
@@ -50,10 +51,6 @@ def numeric_grad(fun, v, dout, h=1e-5):
     return grad
 
 
-def rel_error(a, b):
-    return np.linalg.norm(a - b) / (np.linalg.norm(a) + np.linalg.norm(b))
-
-
 def cs231n(seed):
     rng = np.random.default_rng(seed)
     x, w, b = rng.normal(size=(4, 3, 5, 5)), rng.normal(size=(2, 3, 3, 3)), rng.normal(size=2)
@@ -68,7 +65,7 @@ def test_section2_conv_backward_agrees_with_central_differences_below_1e_8(seed)
     _, cache = conv2d_forward_naive(x, w, b, 2, 1)
     grads = conv2d_backward_naive(dout, cache)
     for g, v in zip(grads, (x, w, b)):
-        assert rel_error(g, numeric_grad(lambda: conv2d_forward_naive(x, w, b, 2, 1)[0],
+        assert relative_error(g, numeric_grad(lambda: conv2d_forward_naive(x, w, b, 2, 1)[0],
                                          v, dout)) <= 1e-8
 
 
@@ -100,8 +97,8 @@ def test_section3_pooling_gradients_exact_with_a_power_of_two_step(seed):
         out, cache = forward(x, 2)
         dout = rng.normal(size=out.shape)
         got = backward(dout, cache)
-        assert rel_error(got, numeric_grad(lambda f=forward: f(x, 2)[0], x, dout)) <= 1e-10
-        assert rel_error(got, numeric_grad(lambda f=forward: f(x, 2)[0], x, dout,
+        assert relative_error(got, numeric_grad(lambda f=forward: f(x, 2)[0], x, dout)) <= 1e-10
+        assert relative_error(got, numeric_grad(lambda f=forward: f(x, 2)[0], x, dout,
                                            2.0 ** -17)) == 0
 
 
@@ -123,7 +120,7 @@ def test_section4_im2col_is_the_loops_and_col2im_its_adjoint(seed):
     fast_out, fast_cache = conv2d_forward(x, w, b, 2, 1)
     fast = (fast_out,) + conv2d_backward(dout, fast_cache)
     slow = (out,) + conv2d_backward_naive(dout, cache)
-    assert max(rel_error(a, s) for a, s in zip(fast, slow)) < 1e-12
+    assert max(relative_error(a, s) for a, s in zip(fast, slow)) < 1e-12
 
 
 @pytest.mark.parametrize("seed", SEEDS)
