@@ -468,8 +468,8 @@ def _comparison(got: np.ndarray, exp: np.ndarray, stats: tuple[str, ...],
     if exp.ndim != 2:  # 1-D (or more, flattened): the entries around the largest difference
         e, g = exp.ravel(), got.ravel()
         first = max(0, min(int(np.ravel_multi_index(where, exp.shape)) - 2, e.size - 6))
-        label = "entries" if exp.ndim == 1 else "flattened"
-        rows = [(f"{label} {first}..", e[first:first + 6], g[first:first + 6])]
+        rows = [(f"entries {first}.." if exp.ndim <= 1 else "entries", e[first:first + 6],
+                 g[first:first + 6])]
         more = e.size > first + 6
     else:
         picks = list(range(exp.shape[0])) if exp.shape[0] <= 3 else \
@@ -489,6 +489,9 @@ def _comparison(got: np.ndarray, exp: np.ndarray, stats: tuple[str, ...],
     width = max(len(t) for pair in texts for side in pair for t in side) + 2
     fits = max(1, (WIDTH - len(INDENT) - 22) // width)  # 20 for the labels, 2 for " …"
     lines = []
+    if exp.ndim > 2:  # say where the entries are: a label could not hold the index
+        start = tuple(int(i) for i in np.unravel_index(first, exp.shape))
+        lines.append(f"the entries in order (C order), from index {start}:")
     for (label, _, _), (e_text, g_text) in zip(rows, texts):
         cut = " …" if len(e_text) > fits or more else ""
         for side, values in (("expected", e_text), ("got", g_text)):

@@ -15,14 +15,18 @@ and hands them to the Output widget in one assignment.
 What a learner sees on a move (issue 23): the callback gets the value as the readout
 shows it (3 significant digits), so a title made with f"{lr:g}" agrees with the readout;
 "training…" beside the readout until the new figure replaces the old one, when the move
-is not ready at once; and, after the first move in a browser, the positions next to the
-slider's are computed ahead while the kernel is idle (_Ahead), so most moves show their
-figure at once. Speed is measured by benchmarks/bench_sliders.py, not by the tests.
+is not ready at once; and, once a browser shows the slider, the positions next to the
+slider's are computed ahead while the kernel is idle (_Ahead; on Linux in forked copies of
+the kernel, so a move never waits for that work), so most moves, the first one too, show
+their figure at once. Speed is measured by benchmarks/bench_sliders.py, not by the tests.
 """
 
 from __future__ import annotations
 
+import contextlib
 import math
+import os
+import signal
 import sys
 import threading
 import time
@@ -77,14 +81,19 @@ class _Stream:
         return getattr(self.original, name)
 
 
-def _figure_output(fig) -> tuple[dict, dict]:
+def _figure_output(fig, frames: list | None = None, k: int = 0) -> tuple[dict, dict]:
     """A figure as the kernel would show it (its PNG, or retina PNG in projector mode):
-    the shell's own formatters, read only; outside IPython a plain PNG."""
+    the shell's own formatters, read only; outside IPython a plain PNG.
+
+    frames: a slider's frames, one per figure of a run (see _framed): the k-th figure is
+    cut to the k-th frame, so that every move's figure has the same size and its panels
+    stay in place, instead of to its own tight box (which moves with the tick labels)."""
     from IPython import get_ipython
 
     shell = get_ipython()
     if shell is not None and getattr(shell, "display_formatter", None) is not None:
-        return shell.display_formatter.format(fig)
+        framed = _framed(shell, fig, frames, k) if frames is not None else None
+        return framed or shell.display_formatter.format(fig)
     import base64
     import io
 
@@ -94,7 +103,49 @@ def _figure_output(fig) -> tuple[dict, dict]:
              "text/plain": repr(fig)}, {})
 
 
-def _record(fn: Callable[[], object]) -> list[dict]:
+FRAME_SLACK = 0.25  # inches added at each side of a slider's first frame (see _framed)
+
+
+def _framed(shell, fig, frames: list, k: int) -> tuple[dict, dict] | None:
+    """The figure as the shell's PNG formatter makes it, but cut to the slider's frame k:
+    the tight box (with its padding) of the slider's first figure k, widened by
+    FRAME_SLACK at each side. So the figure keeps its size while its tick labels change;
+    one whose tight box does not fit the frame is cut to both together (larger: nothing
+    is cut off). Every run gets the same result whichever process made it (a forked copy
+    has the frame of the first figure too). None when the formatter is not the inline
+    backend's (a partial with bbox_inches="tight"; projector mode's fits each figure to
+    the screen instead): then the shell's own format is used."""
+    from functools import partial
+
+    from matplotlib.figure import Figure
+    from matplotlib.transforms import Bbox
+
+    try:
+        formatter = shell.display_formatter.formatters["image/png"].lookup_by_type(Figure)
+    except KeyError:
+        return None
+    if not (isinstance(formatter, partial) and formatter.keywords.get("bbox_inches") == "tight"):
+        return None
+    size = tuple(fig.get_size_inches())
+    pad = formatter.keywords.get("pad_inches")
+    tight = fig.get_tightbbox().padded(0.1 if pad is None else pad)
+    if k >= len(frames) or frames[k][0] != size:  # a first frame: room at the sides
+        frames[k:k + 1] = [(size, Bbox.from_extents(tight.x0 - FRAME_SLACK, tight.y0,
+                                                    tight.x1 + FRAME_SLACK, tight.y1))]
+    frame = frames[k][1]
+    if not frame.containsx(tight.x0) or not frame.containsx(tight.x1) or \
+            not frame.containsy(tight.y0) or not frame.containsy(tight.y1):
+        frame = Bbox.union([frame, tight])  # larger than the frame: all of it, not cut
+    result = partial(formatter.func, *formatter.args,
+                     **{**formatter.keywords, "bbox_inches": frame})(fig)
+    if result is None:
+        return None
+    png, metadata = result if isinstance(result, tuple) else (result, None)
+    return ({"image/png": png, "text/plain": repr(fig)},
+            {"image/png": metadata} if metadata else {})
+
+
+def _record(fn: Callable[[], object], frames: list | None = None) -> list[dict]:
     """Run fn() with its prints and figures recorded; an error becomes its traceback.
 
     Nothing of the kernel's is replaced that the kernel uses while it handles a message:
@@ -107,6 +158,7 @@ def _record(fn: Callable[[], object]) -> list[dict]:
     import matplotlib.pyplot as plt
 
     recording = _Recording()
+    shown = [0]  # figures recorded so far (the frame of each, if frames are given)
     thread = threading.get_ident()
     before = set(plt.get_fignums())
     original_show = plt.show
@@ -115,7 +167,8 @@ def _record(fn: Callable[[], object]) -> list[dict]:
         for number in plt.get_fignums():
             if number not in before:
                 fig = plt.figure(number)
-                recording.display(*_figure_output(fig))
+                recording.display(*_figure_output(fig, frames, shown[0]))
+                shown[0] += 1
                 plt.close(fig)
 
     def show(*args, **kwargs):
@@ -152,10 +205,11 @@ def lr_slider(train_and_plot: Callable[[float], object], lr: float = 0.1,
     belongs to. A value can also be typed into the box.
     step is in powers of 10: 0.1 moves the learning rate by a factor 10**0.1 ≈ 1.26.
     While a move is computed, "training…" shows beside the readout.
-    precompute=True: in a notebook, once the kernel is idle, the positions next to the
-    slider's are trained and drawn ahead, in a background thread, so that a move shows its
-    figure at once (see _Ahead). Use False for a callback whose result is not the same
-    every time for the same value (unseeded randomness, or state it changes).
+    precompute=True: in a notebook shown in a browser, once the kernel is idle, the
+    positions next to the slider's are trained and drawn ahead (on Linux in a forked copy
+    of the kernel), so that a move shows its figure at once (see _Ahead). Use False for a
+    callback whose result is not the same every time for the same value (unseeded
+    randomness, or state it changes: a copy's changes never reach the kernel).
     """
     return _slider(train_and_plot, "learning rate", lr, min_lr, max_lr, log=True, step=step,
                    words=_LR_WORDS, busy_text="training…", precompute=precompute)
@@ -232,12 +286,14 @@ def _slider(fn, name: str, value, min_value, max_value, *, log: bool, step, word
     busy.add_class(BUSY_CLASS)
     out = widgets.Output(layout={"width": "100%"})  # a line of its own, below the slider
 
+    frames: list = []  # where each figure of a run is cut (_framed): the same every move
+
     def one_run(v: float) -> tuple:
         def printed_and_drawn():
             print(f"{name}: {v:.{READOUT_DIGITS}g}")
             fn(v)
 
-        return tuple(_record(printed_and_drawn))
+        return tuple(_record(printed_and_drawn, frames))
 
     ahead = _Ahead.get() if precompute else None
     # runs are kept only in a notebook's kernel, which says when a cell changes things
@@ -252,14 +308,26 @@ def _slider(fn, name: str, value, min_value, max_value, *, log: bool, step, word
             outputs = runs.get(v)
         busy.value = ""  # first: the page then never shows the label beside the new figure
         out.outputs = outputs
-        # Work ahead starts with the first move made in a browser (ipywidgets holds the
-        # property lock while it applies a front end's change), so a notebook executed
-        # without one (nbclient, nbval, the static site) never computes ahead.
+        # Work ahead starts once a browser shows the slider (shown, below) or moves it
+        # (ipywidgets holds the property lock while it applies a front end's change), so
+        # a notebook executed without one (nbclient, nbval, the static site) never
+        # computes ahead.
         runs.live = runs.live or bool(change is not None and slider._property_lock)
         if ahead is not None and runs.live:
             ahead.follow(runs, v)
 
+    def shown(change) -> None:
+        # a front end counts the views it has made of the slider (ipywidgets' _view_count,
+        # tracked from 0): the first one means a browser shows it, so the first move can
+        # be ready too
+        if change.new and not runs.live and ahead is not None:
+            runs.live = True
+            ahead.follow(runs, shown_value(slider.value))
+
     slider.observe(run, names="value")
+    if ahead is not None:
+        slider._view_count = 0
+        slider.observe(shown, names="_view_count")
     run()
     return widgets.Box([slider, busy, out],
                        layout={"display": "flex", "flex_flow": "row wrap",
@@ -290,7 +358,7 @@ class _Runs:
                  log: bool = False, keep: bool = True):
         self.one_run, self.positions, self.log, self.keep = one_run, positions, log, keep
         self.kept: dict[float, tuple[int, tuple]] = {}
-        self.live = False  # moved in a browser at least once: compute ahead
+        self.live = False  # shown or moved in a browser: compute ahead
         self.current = positions[0] if positions else None
 
     def ready(self, v: float) -> tuple | None:
@@ -309,31 +377,59 @@ class _Runs:
                     self.kept[v] = (generation, outputs)
             return outputs
 
-    def next_to_compute(self) -> float | None:
-        """The nearest position to the current value that is not kept yet (or None)."""
+    def keep_ready(self, v: float, generation: int, outputs: tuple) -> None:
+        """Keep outputs computed elsewhere (a forked copy) for v, if still of this
+        generation and not kept meanwhile."""
+        with _Runs.lock:
+            if generation == _Runs.generation and self.ready(v) is None:
+                self.kept[v] = (generation, outputs)
+
+    def next_to_compute(self) -> tuple[float, float] | None:
+        """(steps away, position): the nearest position to the current value that is not
+        kept yet (or None). The current value itself (shown already, but stale after a
+        cell ran) comes right after its two neighbours: a move is more likely than a move
+        back."""
         here = self.current
         todo = [p for p in self.positions if self.ready(p) is None]
         if not todo or here is None:
             return None
-        if self.log:  # nearest in powers of 10, as the slider moves
-            return min(todo, key=lambda p: abs(math.log10(p / here)))
-        return min(todo, key=lambda p: abs(p - here))
+
+        def distance(p: float) -> float:  # in powers of 10 on a log slider, as it moves
+            return abs(math.log10(p / here)) if self.log else abs(p - here)
+
+        steps = [distance(p) for p in self.positions if p != here]
+        step = min(steps) if steps else 1.0
+
+        def rank(p: float) -> float:  # in steps of the slider; its own value after 1
+            return 1.01 if p == here else distance(p) / step
+
+        v = min(todo, key=rank)
+        return rank(v), v
 
 
 class _Ahead:
     """Computes slider positions ahead while the kernel is idle: the positions next to the
-    one a slider was last moved to, nearest first, with the real fn (the same training
-    and figure as a move), never a stored table.
+    one a slider shows, nearest first, with the real fn (the same training and figure as a
+    move), never a stored table.
 
-    The work runs on the kernel's own event loop, one position at a time, between the
-    messages the kernel handles (not in a thread of its own: pyplot and the recording of
-    prints are shared by the whole kernel). So a cell or a move waits at most for the
-    one run in progress.
-    - It starts for a slider once a browser has moved it (see _slider's run), and only
-      when no cell runs and none has run for IDLE seconds. When a cell runs, everything
-      kept becomes stale (the cell may change what fn uses).
+    - It starts for a slider once a browser shows it (its view reports itself through
+      ipywidgets' _view_count) or moves it, and only when no cell runs and none has run
+      for IDLE seconds. When a cell runs, everything kept becomes stale (the cell may
+      change what fn uses), and a run ahead in progress is dropped.
+    - On Linux each run ahead is made in a forked copy of the kernel (FORK): the copy
+      computes one position, hands its recorded outputs back through a file and exits. So
+      the kernel itself stays free: a move or a cell never waits for work ahead, and the
+      work uses a second core when there is one. The copy touches nothing of the
+      kernel's but fn and matplotlib (no messages: it only records), and is forked only
+      while no move is being computed (it holds the lock of all runs).
+    - Elsewhere (macOS, Windows: no safe fork) the work runs on the kernel's own event
+      loop, one position at a time, between the messages the kernel handles (not in a
+      thread: pyplot and the recording of prints are shared by the whole kernel); a cell
+      or a move then waits at most for the one run in progress.
     - It stops after BUDGET seconds of work since the slider's last move (or the last
-      cell), so a slow callback (MNIST) does not keep a shared classroom server busy.
+      cell), so a slow callback (MNIST) does not keep a shared classroom server busy. A
+      hub's administrator may set another budget for every kernel with the environment
+      variable BACKPROP_SLIDER_AHEAD (seconds; 0: no work ahead).
     - Outside a notebook's kernel there is nothing ahead (and nothing is kept).
     """
 
@@ -342,6 +438,10 @@ class _Ahead:
     BUDGET = 20.0  # seconds of computing ahead after each move
     GAP = 0.01  # seconds between two runs: messages that arrived meanwhile go first
     SLIDERS = 3  # computed ahead for the sliders last made or moved (a rerun cell makes a new one)
+    FORK = sys.platform.startswith("linux") and hasattr(os, "fork")  # runs ahead in a copy
+    SOON = 0.05  # seconds after a move before a copy starts (it does not block the kernel)
+    POLL = 0.02  # seconds between two looks at whether the copy has finished
+    TIMEOUT = 120.0  # seconds after which a copy that has not finished is stopped
     _instance: _Ahead | None = None
 
     def __init__(self, events, loop):
@@ -350,6 +450,7 @@ class _Ahead:
         self.queue: list[_Runs] = []  # sliders to compute ahead for, last moved first
         self.spent: dict[int, float] = {}
         self.scheduled = False
+        self.child: _Child | None = None  # the forked copy computing a position, if any
         events.register("pre_run_cell", self.pre_run_cell)
         events.register("post_run_cell", self.post_run_cell)
 
@@ -363,6 +464,7 @@ class _Ahead:
             loop = getattr(getattr(shell, "kernel", None), "io_loop", None)
             if loop is None:
                 return None
+            cls.BUDGET = ahead_budget(os.environ.get("BACKPROP_SLIDER_AHEAD"))
             cls._instance = cls(shell.events, loop)
         return cls._instance
 
@@ -370,6 +472,8 @@ class _Ahead:
         self.cell_running = True
         with _Runs.lock:  # a move computed meanwhile (another thread) finishes first
             _Runs.generation += 1
+        if self.child is not None:  # its result would be stale: free the core for the cell
+            self.child.stop()
 
     def post_run_cell(self, *args) -> None:
         self.cell_running, self.last_cell = False, time.monotonic()
@@ -391,7 +495,7 @@ class _Ahead:
             self.spent.pop(id(old), None)
         del self.queue[self.SLIDERS:]
         self.spent[id(runs)] = 0.0
-        self._schedule(self.IDLE)
+        self._schedule(self.SOON if self.FORK else self.IDLE)
 
     def _schedule(self, delay: float) -> None:
         if not self.scheduled:
@@ -399,19 +503,23 @@ class _Ahead:
             self.loop.call_later(delay, self._tick)
 
     def _next(self) -> tuple[_Runs, float] | None:
-        """The slider and value to compute next, or None if there is nothing to do."""
+        """The slider and value to compute next, or None if there is nothing to do: of the
+        sliders in the queue (within their budget), the one whose next position is the
+        fewest steps from its value, the last moved first among equals. So a notebook's
+        sliders shown together all get their neighbours computed before any gets more."""
+        best = None
         for runs in self.queue:
             if self.spent.get(id(runs), 0.0) < self.BUDGET:
-                v = runs.next_to_compute()
-                if v is not None:
-                    return runs, v
-        return None
+                job = runs.next_to_compute()
+                if job is not None and (best is None or job[0] < best[0]):
+                    best = (job[0], runs, job[1])
+        return None if best is None else (best[1], best[2])
 
     def _tick(self) -> None:
         """Compute one position (if the kernel is idle), then come back for the next."""
         self.scheduled = False
-        if self.cell_running:
-            return  # post_run_cell comes back
+        if self.cell_running or self.child is not None:
+            return  # post_run_cell, or _poll when the copy has finished, comes back
         wait = self.IDLE - (time.monotonic() - self.last_cell)
         if wait > 0:
             self._schedule(wait)
@@ -420,10 +528,107 @@ class _Ahead:
         if job is None:
             return
         runs, v = job
+        if self.FORK:
+            if not _Runs.lock.acquire(blocking=False):  # a move is being computed
+                self._schedule(self.POLL)
+                return
+            try:
+                self.child = _Child(runs, v)
+            finally:
+                _Runs.lock.release()
+            self.loop.call_later(self.POLL, self._poll)
+            return
         tic = time.monotonic()
         runs.get(v)
         self.spent[id(runs)] = self.spent.get(id(runs), 0.0) + time.monotonic() - tic
         self._schedule(self.GAP)
+
+    def _poll(self) -> None:
+        """Keep the copy's outputs when it has finished; then the next position."""
+        child = self.child
+        if child is None:
+            return
+        if not child.finished() and time.monotonic() - child.started < self.TIMEOUT:
+            self.loop.call_later(self.POLL, self._poll)
+            return
+        self.child = None
+        child.stop()
+        if child.outputs is not None:
+            child.runs.keep_ready(child.v, child.generation, child.outputs)
+        runs = child.runs
+        self.spent[id(runs)] = (self.spent.get(id(runs), 0.0)
+                                + time.monotonic() - child.started)
+        self._schedule(self.GAP)
+
+
+def ahead_budget(setting: str | None, default: float = 20.0) -> float:
+    """Seconds of work ahead after each move, from BACKPROP_SLIDER_AHEAD (None: default)."""
+    if setting is None or not setting.strip():
+        return default
+    try:
+        seconds = float(setting)
+    except ValueError:
+        seconds = math.nan
+    if not (math.isfinite(seconds) and seconds >= 0):
+        raise ValueError(f"BACKPROP_SLIDER_AHEAD must be a number of seconds >= 0: how long "
+                         f"each slider may compute positions ahead after a move, e.g. "
+                         f"{default:g} (the default) or 0 (none); got {setting!r:.40}")
+    return seconds
+
+
+class _Child:
+    """One slider position computed in a forked copy of the kernel (see _Ahead): the copy
+    runs fn, writes the recorded outputs to a file and exits at once (os._exit: nothing
+    of the kernel's, its sockets included, is touched or closed)."""
+
+    def __init__(self, runs: _Runs, v: float):
+        import tempfile
+        import warnings
+
+        self.runs, self.v, self.generation = runs, v, _Runs.generation
+        self.outputs: tuple | None = None
+        self.started = time.monotonic()
+        handle, self.path = tempfile.mkstemp(prefix="backprop-slider-", suffix=".pickle")
+        os.close(handle)
+        with warnings.catch_warnings():  # Python 3.12+ warns of fork in a threaded process
+            warnings.simplefilter("ignore", DeprecationWarning)
+            self.pid = os.fork()
+        if self.pid == 0:  # the copy
+            code = 1
+            try:
+                import pickle
+
+                outputs = runs.one_run(v)
+                with open(self.path, "wb") as file:
+                    pickle.dump(outputs, file)
+                code = 0
+            finally:
+                os._exit(code)
+
+    def finished(self) -> bool:
+        """True once the copy has exited; its outputs are then read (None if it failed)."""
+        if self.pid is None:
+            return True
+        pid, status = os.waitpid(self.pid, os.WNOHANG)
+        if pid == 0:
+            return False
+        self.pid = None
+        if os.waitstatus_to_exitcode(status) == 0:
+            import pickle
+
+            with open(self.path, "rb") as file:
+                self.outputs = pickle.load(file)
+        return True
+
+    def stop(self) -> None:
+        """End the copy if it still runs, and remove its file."""
+        if self.pid is not None:
+            with contextlib.suppress(ProcessLookupError, ChildProcessError):
+                os.kill(self.pid, signal.SIGKILL)
+                os.waitpid(self.pid, 0)
+            self.pid = None
+        with contextlib.suppress(OSError):
+            os.remove(self.path)
 
 
 def _check_slider(fn, value, min_value, max_value, step, *, log: bool = True,

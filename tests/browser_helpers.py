@@ -418,6 +418,7 @@ SLIDER_JS = """(slider) => {
                 '[data-mime-type="application/vnd.jupyter.stderr"]')).map(o => o.innerText) : [],
         src: img ? img.getAttribute('src') : null,
         loaded: Boolean(img && img.complete && img.naturalWidth > 0),
+        size: img ? [img.naturalWidth, img.naturalHeight] : null,
         ink: ink(img),
         kernel_idle: document.querySelector('.jp-NotebookPanel .jp-Notebook-ExecutionIndicator')
             .dataset.status === 'idle',

@@ -136,10 +136,13 @@ def served(notebook: Path) -> str:
 def lab(chromium, tmp_path_factory):
     """JupyterLab serving a temporary copy of the project's layout, its kernels in
     projector mode (BACKPROP_PROJECTOR=1); always stopped afterwards, with its kernels.
+    Their sliders compute ahead for at most 3 s after a move (BACKPROP_SLIDER_AHEAD, a
+    hub's setting), not 20: work ahead is test_slider_feedback.py's subject, and here it
+    would take a core from the tests running beside this one.
     (It needs `chromium` so that nothing starts when that is skipped.)"""
     work_dir = tmp_path_factory.mktemp("jupyterlab")
     server = LabServer(root_dir=served_copy(work_dir), work_dir=work_dir,
-                       env={"BACKPROP_PROJECTOR": "1"})
+                       env={"BACKPROP_PROJECTOR": "1", "BACKPROP_SLIDER_AHEAD": "3"})
     try:
         server.start()
         yield server

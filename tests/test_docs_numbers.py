@@ -5,7 +5,10 @@ and more (years aside), as in the project's numbers audit. Each section of
 `docs/instructor.md` headed `## NN — ...` may quote only what notebook NN prints (its
 outputs) or writes in its code; the guide's other sections and the README may quote
 what any notebook prints. A time that differs between machines is quoted as printed in
-the saved notebook, or not as a number.
+the saved notebook, or not as a number. The one exception is what no notebook can print:
+how fast a slider answers in the browser, which `benchmarks/bench_sliders.py` measures
+and prints as tables (`--markdown`) into `benchmarks/RESULTS.md`'s "## Sliders" section;
+the guide and the README may quote the numbers of those tables too.
 """
 
 from __future__ import annotations
@@ -54,6 +57,17 @@ def unprinted(text: str, source: str) -> list[str]:
     return missing
 
 
+def slider_results() -> str:
+    """The sliders' latencies as bench_sliders.py printed them into RESULTS.md: the rows of
+    the tables (its --markdown output) in the "## Sliders" section, not the prose."""
+    text = (ROOT / "benchmarks" / "RESULTS.md").read_text(encoding="utf-8")
+    start = text.index("\n## Sliders")
+    end = text.find("\n## ", start + 1)
+    section = text[start:end if end > 0 else len(text)]
+    rows = [line for line in section.splitlines() if line.startswith("|")]
+    return "\n".join(rows).replace(",", "")
+
+
 def guide_sections() -> list[tuple[str, str]]:
     """(notebook number or "", text) for each part of the guide."""
     text = (ROOT / "docs" / "instructor.md").read_text(encoding="utf-8")
@@ -69,18 +83,18 @@ def guide_sections() -> list[tuple[str, str]]:
 def test_each_guide_section_quotes_what_its_notebook_prints(number, text):
     if number:
         assert number in NOTEBOOKS, f"the guide has a section for a notebook {number}"
-        source = printed(NOTEBOOKS[number])
-        where = f"notebook {NOTEBOOKS[number].name}"
+        source = printed(NOTEBOOKS[number]) + slider_results()
+        where = f"notebook {NOTEBOOKS[number].name} (or bench_sliders.py in RESULTS.md)"
     else:
-        source = "\n".join(printed(p) for p in NOTEBOOKS.values())
-        where = "any notebook"
+        source = "\n".join(printed(p) for p in NOTEBOOKS.values()) + slider_results()
+        where = "any notebook (or bench_sliders.py in RESULTS.md)"
     missing = unprinted(text, source)
     assert not missing, (f"docs/instructor.md, section {number or 'general'}: these numbers "
                          f"are printed by no cell of {where}: {missing}")
 
 
 def test_the_readme_quotes_what_the_notebooks_print():
-    source = "\n".join(printed(p) for p in NOTEBOOKS.values())
+    source = "\n".join(printed(p) for p in NOTEBOOKS.values()) + slider_results()
     missing = unprinted((ROOT / "README.md").read_text(encoding="utf-8"), source)
     assert not missing, f"README.md quotes numbers no notebook prints: {missing}"
 

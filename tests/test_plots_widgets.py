@@ -6,6 +6,8 @@ not warn (any warning is turned into an error here).
 
 from __future__ import annotations
 
+import ast
+import os
 import time
 import warnings
 
@@ -455,8 +457,10 @@ class FakeKernel:
 
 @pytest.fixture
 def kernel(monkeypatch):
-    """A kernel's _Ahead on a fake kernel, with a short idle wait."""
+    """A kernel's _Ahead on a fake kernel, with a short idle wait, computing ahead on the
+    kernel's loop (the way without fork; `forking` below is the way with it)."""
     monkeypatch.setattr(widgets_module._Ahead, "IDLE", 0.05)
+    monkeypatch.setattr(widgets_module._Ahead, "FORK", False)
     fake = FakeKernel()
     monkeypatch.setattr(widgets_module._Ahead, "_instance", widgets_module._Ahead(fake, fake))
     return fake
@@ -497,6 +501,20 @@ def test_positions_next_to_the_slider_are_computed_ahead(kernel):
     assert len(calls) == 42 and calls[22] in (0.631, 1.0)
 
 
+def test_sliders_shown_together_all_get_their_neighbours_first(kernel):
+    calls = []
+    first = lr_slider(lambda lr: calls.append(("first", lr)), lr=1.0, min_lr=0.1, max_lr=10.0)
+    second = lr_slider(lambda lr: calls.append(("second", lr)), lr=1.0, min_lr=0.1,
+                       max_lr=10.0)
+    first.children[0].set_state({"_view_count": 1})  # both shown: the second is queued first
+    second.children[0].set_state({"_view_count": 1})
+    kernel.run(0.3)
+    ahead = calls[2:8]  # after the two first runs: one step away from each, then two
+    assert sorted(ahead[:4]) == [("first", 0.794), ("first", 1.26), ("second", 0.794),
+                                 ("second", 1.26)], ahead
+    assert sorted(ahead[4:6]) == [("first", 1.58), ("second", 1.58)], ahead
+
+
 def test_computing_ahead_stops_after_its_budget(kernel, monkeypatch):
     monkeypatch.setattr(widgets_module._Ahead, "BUDGET", 0.1)
     calls = []
@@ -520,6 +538,90 @@ def test_nothing_is_computed_ahead_with_precompute_false(kernel):
         lr_slider(print, precompute="no")
 
 
+@pytest.fixture
+def forking(monkeypatch):
+    """A fake kernel whose _Ahead computes ahead in forked copies (as on Linux)."""
+    if not hasattr(os, "fork"):
+        pytest.skip("no os.fork here")
+    monkeypatch.setattr(widgets_module._Ahead, "IDLE", 0.05)
+    monkeypatch.setattr(widgets_module._Ahead, "FORK", True)
+    fake = FakeKernel()
+    monkeypatch.setattr(widgets_module._Ahead, "_instance", widgets_module._Ahead(fake, fake))
+    return fake
+
+
+def counted(lr):
+    # a callback whose runs can be told apart: its process and the value
+    print(f"ran {lr} in", "the kernel" if os.getpid() == KERNEL_PID else "a copy")
+
+
+KERNEL_PID = os.getpid()
+
+
+def test_a_slider_shown_in_a_browser_is_computed_ahead_in_forked_copies(forking):
+    box = lr_slider(counted, lr=1.0, min_lr=0.1, max_lr=10.0)
+    slider, busy, out = box.children
+    forking.run(0.5)
+    assert widgets_module._Ahead._instance.child is None  # not shown: nothing ahead
+    shown = []
+    busy.observe(lambda change: shown.append(change.new), names="value")
+    slider.set_state({"_view_count": 1})  # the browser's view reports itself
+    forking.run(3.0)
+    move_in_the_browser(slider, 10 ** 0.1)  # the first move is ready too
+    assert shown == [] and out.outputs[0]["text"] == "learning rate: 1.26\nran 1.26 in a copy\n"
+    move_in_the_browser(slider, 10 ** -0.2)
+    assert shown == [] and out.outputs[0]["text"] == "learning rate: 0.631\nran 0.631 in a copy\n"
+
+
+def test_a_cell_stops_the_copy_and_what_it_computed_is_not_shown(forking):
+    def slow(lr):
+        time.sleep(0.5)
+        counted(lr)
+
+    slider, busy, out = lr_slider(slow, lr=1.0, min_lr=0.1, max_lr=10.0).children
+    slider.set_state({"_view_count": 1})
+    forking.run(0.2)
+    ahead = widgets_module._Ahead._instance
+    child = ahead.child
+    assert child is not None and child.pid is not None  # a copy computes a position
+    forking.fire("pre_run_cell")  # a cell: the copy is stopped, its file removed
+    assert child.pid is None and not os.path.exists(child.path)
+    forking.run(0.3)
+    assert ahead.child is None  # and none starts while the cell runs
+    move_in_the_browser(slider, child.v)  # so that position is computed on the move
+    assert out.outputs[0]["text"].endswith(f"ran {child.v:g} in the kernel\n")
+
+
+def test_a_copy_that_fails_keeps_nothing_and_the_move_shows_the_error(forking):
+    def broken(lr):
+        raise ValueError(f"no figure for {lr}")
+
+    slider, busy, out = lr_slider(broken, lr=1.0, min_lr=0.1, max_lr=10.0).children
+    slider.set_state({"_view_count": 1})
+    forking.run(1.5)
+    move_in_the_browser(slider, 10 ** 0.1)
+    assert "ValueError: no figure for 1.26" in out.outputs[-1]["text"]
+
+
+def test_the_budget_of_work_ahead_is_a_hubs_setting():
+    from backprop_lib.widgets import ahead_budget
+
+    assert ahead_budget(None) == 20.0 and ahead_budget(" ") == 20.0
+    assert ahead_budget("5") == 5.0 and ahead_budget("0") == 0.0
+    for bad in ("five", "-1", "nan", "inf"):
+        with pytest.raises(ValueError, match="BACKPROP_SLIDER_AHEAD must be a number of "
+                                             "seconds >= 0"):
+            ahead_budget(bad)
+
+
+def test_no_work_ahead_with_a_budget_of_0(forking, monkeypatch):
+    monkeypatch.setattr(widgets_module._Ahead, "BUDGET", 0.0)
+    slider = lr_slider(counted, lr=1.0, min_lr=0.1, max_lr=10.0).children[0]
+    slider.set_state({"_view_count": 1})
+    forking.run(0.5)
+    assert widgets_module._Ahead._instance.child is None
+
+
 def test_nothing_is_kept_outside_a_kernel():
     calls = []
     slider = lr_slider(calls.append, lr=1.0, min_lr=0.1, max_lr=10.0).children[0]
@@ -540,6 +642,78 @@ def show(lr):
 """
 
 
+def run_in_kernel(client, code: str) -> str:
+    """Execute code in a kernel (jupyter_client's); return what it printed."""
+    msg_id = client.execute(code)
+    text = ""
+    while True:
+        msg = client.get_iopub_msg(timeout=60)
+        if msg["parent_header"].get("msg_id") != msg_id:
+            continue
+        if msg["msg_type"] == "stream":
+            text += msg["content"]["text"]
+        if msg["msg_type"] == "error":
+            raise AssertionError("\n".join(msg["content"]["traceback"]))
+        if msg["msg_type"] == "status" and msg["content"]["execution_state"] == "idle":
+            return text
+
+
+FRAMED = """\
+import base64, struct
+import matplotlib.pyplot as plt
+from IPython import get_ipython
+from backprop_lib import lr_slider
+
+def show(lr):  # tick labels from "0.0" to "1000": the tight box changes width
+    fig, (left, right) = plt.subplots(1, 2, figsize=(8, 3))
+    left.plot([0, 1], [0, lr])
+    right.plot([0, 1], [lr, 0])
+    left.set_title(f"learning rate {lr:g}")
+    plt.show()
+
+def png_size(outputs):
+    png = base64.b64decode(outputs[-1]["data"]["image/png"])
+    return struct.unpack(">II", png[16:24])
+
+def tight_size(lr):  # what the shell's own formatter (bbox_inches="tight") makes
+    plt.show = lambda: None
+    show(lr)
+    data, _ = get_ipython().display_formatter.format(plt.gcf())
+    plt.close("all")
+    del plt.show
+    return struct.unpack(">II", base64.b64decode(data["image/png"])[16:24])
+
+box = lr_slider(show, lr=1.0, min_lr=0.1, max_lr=1e6, step=1.0)
+slider, out = box.children[0], box.children[-1]
+sizes = [png_size(out.outputs)]
+for lr in (1e3, 0.1, 100):
+    slider.value = lr
+    sizes.append(png_size(out.outputs))
+print(sizes)
+print([tight_size(1.0), tight_size(1e3)])
+"""
+
+
+def test_every_move_of_a_slider_draws_a_figure_of_the_same_size():
+    # A panel must not jump sideways between moves: each run's figure is cut to the
+    # slider's frame (its first figure's tight box, with room at the sides), not to its own
+    # tight box, which grows with wider tick labels (the shell's own format, printed last:
+    # without the frame the figure would jump).
+    from jupyter_client.manager import start_new_kernel
+
+    manager, client = start_new_kernel(kernel_name="python3")
+    try:
+        run_in_kernel(client, "%matplotlib inline")
+        sizes, tight = run_in_kernel(client, FRAMED).strip().splitlines()
+    finally:
+        client.stop_channels()
+        manager.shutdown_kernel(now=True)
+    sizes = ast.literal_eval(sizes)  # (width, height) of each move's PNG, as printed
+    first, wide = ast.literal_eval(tight)
+    assert len(sizes) == 4 and len(set(sizes)) == 1, sizes
+    assert sizes[0][1] == first[1] and sizes[0][0] >= wide[0] > first[0], (sizes, first, wide)
+
+
 def test_a_kernel_computing_ahead_still_answers_every_cell():
     # After a move from a front end (a comm message, as a browser sends it), the idle
     # kernel computes slider positions ahead between cells; a cell sent meanwhile must
@@ -549,18 +723,7 @@ def test_a_kernel_computing_ahead_still_answers_every_cell():
     manager, client = start_new_kernel(kernel_name="python3")
     try:
         def execute(code: str) -> str:
-            msg_id = client.execute(code)
-            text = ""
-            while True:
-                msg = client.get_iopub_msg(timeout=60)
-                if msg["parent_header"].get("msg_id") != msg_id:
-                    continue
-                if msg["msg_type"] == "stream":
-                    text += msg["content"]["text"]
-                if msg["msg_type"] == "error":
-                    raise AssertionError("\n".join(msg["content"]["traceback"]))
-                if msg["msg_type"] == "status" and msg["content"]["execution_state"] == "idle":
-                    return text
+            return run_in_kernel(client, code)
 
         execute(KERNEL_SETUP)
         model = execute("box = lr_slider(show, lr=1.0, min_lr=0.1, max_lr=10.0)\n"
@@ -574,6 +737,7 @@ def test_a_kernel_computing_ahead_still_answers_every_cell():
         assert execute("print(box.children[-1].outputs[0]['text'])") == \
             "learning rate: 1.26\n\n"
     finally:
+        client.stop_channels()
         manager.shutdown_kernel(now=True)
 
 

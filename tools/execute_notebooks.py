@@ -91,6 +91,13 @@ def execute(path: Path) -> float:
 
 
 def main(paths: list[str]) -> None:
+    if not paths or {"-h", "--help"} & set(paths):
+        print(__doc__)
+        return
+    missing = [p for p in paths if not Path(p).is_file()]
+    if missing:
+        sys.exit(f"no such notebook: {', '.join(missing)} (give paths such as "
+                 f"notebooks/01_single_neuron.ipynb)")
     os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
     for p in paths:
         seconds = execute(Path(p))

@@ -121,6 +121,13 @@ def count(path: Path) -> dict[str, Part]:
 
 
 def main(paths: list[str]) -> None:
+    if not paths or {"-h", "--help"} & set(paths):
+        print(__doc__)
+        return
+    missing = [p for p in paths if not Path(p).is_file()]
+    if missing:
+        sys.exit(f"no such notebook: {', '.join(missing)} (give paths such as "
+                 f"notebooks/01_single_neuron.ipynb)")
     for path in paths:
         print(Path(path).name)
         for part in count(Path(path)).values():

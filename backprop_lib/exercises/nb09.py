@@ -88,6 +88,8 @@ def check_route_max_gradient(fn: Callable, dout, x, size: int) -> None:
     swapped = q * size + p
     if np.array_equal(swapped, first):
         raise ValueError("use data where some maximum is off the window's diagonal")
+    column_order = np.arange(k).reshape(size, size).T.ravel()   # the window column by column
+    first_by_column = column_order[np.argmax(win[..., column_order], axis=-1)]
     up = dout[..., None]
 
     def routed(weights, times_dout=True):
@@ -119,9 +121,35 @@ def check_route_max_gradient(fn: Callable, dout, x, size: int) -> None:
         "the maximum got 1, not the upstream gradient: multiply by dout[n, c, i, j] (the "
         "chain rule)":
             routed(_one_hot(first, k), times_dout=False),
+        "the gradient was multiplied by the maximum's value: max passes the maximum through "
+        "unchanged, so its local derivative is 1 and the maximum gets dout[n, c, i, j] "
+        "itself, not times its value":
+            routed(_one_hot(first, k) * top),
+        "at a tie the gradient went to the first maximum reading the window column by "
+        "column (np.argmax(window.T)?): read it row by row, np.argmax(window)":
+            routed(_one_hot(first_by_column, k)),
+        "the maximum's place in the window was added to the window's index, dx[n, c, i + p, "
+        "j + q]: window (i, j) starts at row i·size, column j·size, so use dx[n, c, i·size "
+        "+ p, j·size + q]":
+            _at_unscaled_place(dout, x.shape, p, q),
     }
+    if dout.shape[2] == dout.shape[3]:
+        mistakes["dout's rows and columns are swapped (dout[n, c, j, i]): the window in "
+                 "row i, column j of the output gets dout[n, c, i, j]"] = \
+            _unwindow(_one_hot(first, k) * dout.transpose(0, 1, 3, 2)[..., None], size)
     check_exercise(_name(fn, "max-pool backward"), fn, (dout, x, size), right,
                    mistakes=mistakes, forbidden=(maxpool_backward,), rtol=1e-9, atol=1e-12)
+
+
+def _at_unscaled_place(dout: np.ndarray, shape: tuple, p: np.ndarray,
+                       q: np.ndarray) -> np.ndarray:
+    """dout[n, c, i, j] added at row i + p, column j + q (the window's index not multiplied
+    by the window size, a mistake's result)."""
+    N, C, Ho, Wo = dout.shape
+    n, c, i, j = np.ix_(range(N), range(C), range(Ho), range(Wo))
+    dx = np.zeros(shape)
+    np.add.at(dx, (n, c, i + p, j + q), dout)
+    return dx
 
 
 # ---- exercise 2: dW and db through im2col --------------------------------------------------
@@ -146,6 +174,8 @@ def check_conv_dw_im2col(fn: Callable, x, dout, HH: int, WW: int, stride: int,
     dW_col = cols.T @ dout.transpose(0, 2, 3, 1).reshape(-1, F)   # (C·HH·WW, F)
     mixed = cols.T @ dout.reshape(-1, F)
     columns_first = cols.T @ dout.transpose(0, 3, 2, 1).reshape(-1, F)
+    filters_first = cols.T @ dout.transpose(0, 2, 3, 1).reshape(F, -1).T
+    rows = N * Ho * Wo
     mistakes = {
         "colsᵀδ was reshaped without a transpose: it is (C·HH·WW, F), one column per "
         "filter; transpose it to (F, C·HH·WW) first, then reshape to (F, C, HH, WW)":
@@ -160,6 +190,19 @@ def check_conv_dw_im2col(fn: Callable, x, dout, HH: int, WW: int, stride: int,
         "dw is flipped: the forward pass does not flip the kernel (a correlation), so dw is "
         "not flipped either; colsᵀδ is already in w's (c, p, q) order":
             [dw[:, :, ::-1, ::-1], None],
+        "δ was made with .reshape(F, -1).T, which mixes filters and pixels: reshape to "
+        "(-1, F) after moving the filter axis last, dout.transpose(0, 2, 3, 1).reshape(-1, F)":
+            [filters_first.T.reshape(w.shape), None],
+        "dw's kernel is transposed (its rows and columns swapped): colsᵀδ transposed is "
+        "already in w's (c, p, q) order; reshape it to (F, C, HH, WW) and stop there":
+            [dw.transpose(0, 1, 3, 2), None],
+        "the kernel's rows, columns and channels are read in the order (p, q, c): im2col "
+        "orders a window (c, p, q), as w[f].ravel(); reshape colsᵀδ's transpose to "
+        "(F, C, HH, WW) directly":
+            [dw.reshape(F, HH, WW, C).transpose(0, 3, 1, 2), None],
+        f"dw and db are divided by N·Ho·Wo = {rows}, the number of rows of cols (a mean over "
+        f"the windows): the gradient is the sum over every image and output pixel":
+            [dw / rows, db / rows],
         f"dw and db are divided by N = {N} (averaged over the images): dout already "
         f"carries the loss's 1/N; the gradient sums over every image and output pixel":
             [dw / N, db / N],
@@ -173,6 +216,13 @@ def check_conv_dw_im2col(fn: Callable, x, dout, HH: int, WW: int, stride: int,
         "keeping axis 1, the filters":
             [None, dout.sum(axis=(1, 2, 3))],
     }
+    if (conv_output_size(H, HH, 1, 0), conv_output_size(W, WW, 1, 0)) == (Ho, Wo) \
+            and (stride, pad) != (1, 0):
+        no_stride = im2col(x, HH, WW).T @ dout.transpose(0, 2, 3, 1).reshape(-1, F)
+        mistakes[f"im2col was called without stride and pad (im2col(x, HH, WW)): its "
+                 f"windows are not the convolution's; pass them, im2col(x, HH, WW, stride, "
+                 f"pad) (stride {stride}, pad {pad} here)"] = \
+            [no_stride.T.reshape(w.shape), None]
     check_exercise(_name(fn, "dW via im2col"), fn, (x, dout, HH, WW, stride, pad), [dw, db],
                    parts=["dw", "db"], mistakes=mistakes, n_samples=N,
                    forbidden=(conv2d_backward, conv2d_backward_naive), rtol=1e-9, atol=1e-12)
@@ -181,17 +231,23 @@ def check_conv_dw_im2col(fn: Callable, x, dout, HH: int, WW: int, stride: int,
 # ---- exercise 3: col2im, with the overlap accumulated --------------------------------------
 
 def _scatter(cols, x_shape, HH, WW, stride, pad, *, assign=False, order="cpq", flip=False,
-             use_stride=True, windows="ij", average=False) -> np.ndarray:
-    """col2im with loops, and the usual ways of getting it wrong (keyword switches)."""
+             use_stride=True, windows="ij", average=False, one_short=False,
+             crop="both") -> np.ndarray:
+    """col2im with loops, and the usual ways of getting it wrong (keyword switches):
+    windows says how a window (n, i, j) finds its row of cols ("ij" is right), one_short
+    leaves out the + 1 of the output size, crop="start" cuts the padding from one side."""
     N, C, H, W = x_shape
     Ho, Wo = conv_output_size(H, HH, stride, pad), conv_output_size(W, WW, stride, pad)
+    if one_short:
+        Ho, Wo = Ho - 1, Wo - 1
     out = np.zeros((N, C, H + 2 * pad, W + 2 * pad))
     count = np.zeros_like(out)
     step = stride if use_stride else 1
     for n in range(N):
         for i in range(Ho):
             for j in range(Wo):
-                r = n * Ho * Wo + (i * Wo + j if windows == "ij" else j * Ho + i)
+                r = {"ij": n * Ho * Wo + i * Wo + j, "ji": n * Ho * Wo + j * Ho + i,
+                     "no image": i * Wo + j, "image last": (i * Wo + j) * N + n}[windows]
                 if order == "cpq":
                     patch = cols[r].reshape(C, HH, WW)
                 else:
@@ -206,6 +262,8 @@ def _scatter(cols, x_shape, HH, WW, stride, pad, *, assign=False, order="cpq", f
                 count[n, :, rows, cs] += 1
     if average:
         out = out / np.maximum(count, 1)
+    if crop == "start":
+        return out[:, :, :H, :W]
     return out[:, :, pad:pad + H, pad:pad + W]
 
 
@@ -246,8 +304,20 @@ def check_my_col2im(fn: Callable, cols, x_shape, HH: int, WW: int, stride: int,
         "the windows are taken column by column: row n·Ho·Wo + i·Wo + j of cols is window "
         "(i, j) of image n":
             _scatter(*args, windows="ji"),
+        "every image reads the first image's rows of cols (row i·Wo + j): window (i, j) of "
+        "image n is row n·Ho·Wo + i·Wo + j":
+            _scatter(*args, windows="no image"),
+        "the rows of cols are read with the image index last, (i·Wo + j)·N + n: im2col's "
+        "rows run image first, row n·Ho·Wo + i·Wo + j":
+            _scatter(*args, windows="image last"),
+        "the output size is one short, the last row and column of windows left out: Ho = "
+        "(H + 2·pad − HH) // stride + 1 (do not forget the + 1)":
+            _scatter(*args, one_short=True),
+        "the padding is cropped from one side only (dxp[:, :, :H, :W]): cut pad rows and "
+        "columns from both sides, dxp[:, :, pad:pad + H, pad:pad + W]":
+            _scatter(*args, crop="start"),
     }
-    check_exercise(_name(fn, "col2im"), fn, args, right, mistakes=mistakes,
+    check_exercise(_name(fn, "col2im"), fn, args, right, mistakes=mistakes, n_samples=N,
                    forbidden=(col2im,), rtol=1e-9, atol=1e-12)
 
 

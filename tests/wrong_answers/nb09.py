@@ -78,6 +78,22 @@ ROWS = [
                     p, q = np.unravel_index(np.argmax(window), window.shape)
                     dx[n, c, i * size + p, j * size + q] = 1
 """), ("multiply by dout",)),
+    Wrong(*_POOL, _pool("""
+                    p, q = np.unravel_index(np.argmax(window), window.shape)
+                    dx[n, c, i + p, j + q] += dout[n, c, i, j]
+"""), ("added to the window's index", "i·size + p")),
+    Wrong(*_POOL, _pool("""
+                    p, q = np.unravel_index(np.argmax(window), window.shape)
+                    dx[n, c, i * size + p, j * size + q] += dout[n, c, i, j] * window[p, q]
+"""), ("multiplied by the maximum's value",)),
+    Wrong(*_POOL, _pool("""
+                    q, p = np.unravel_index(np.argmax(window.T), window.shape)
+                    dx[n, c, i * size + p, j * size + q] += dout[n, c, i, j]
+"""), ("column by column",)),
+    Wrong(*_POOL, _pool("""
+                    p, q = np.unravel_index(np.argmax(window), window.shape)
+                    dx[n, c, i * size + p, j * size + q] += dout[n, c, j, i]
+"""), ("dout's rows and columns are swapped",)),
     Wrong(*_POOL, """
 def route_max_gradient(dout, x, size):
     return -maxpool_backward(dout, maxpool_forward(x, size)[1])
@@ -117,6 +133,31 @@ def route_max_gradient(dout, x, size):
     delta = dout.transpose(0, 2, 3, 1).reshape(-1, F)
     return (cols.T @ delta).T.reshape(F, x.shape[1], HH, WW), dout.sum(axis=(1, 2, 3))
 """, ("db", "one number per image")),
+    Wrong(*_DW, _DW_HEAD + """
+    delta = dout.transpose(0, 2, 3, 1).reshape(F, -1).T
+    return (cols.T @ delta).T.reshape(F, x.shape[1], HH, WW), delta.sum(axis=0)
+""", ("dw", "reshape(F, -1).T")),
+    Wrong(*_DW, _DW_HEAD + """
+    delta = dout.transpose(0, 2, 3, 1).reshape(-1, F)
+    dw = (cols.T @ delta).T.reshape(F, x.shape[1], HH, WW)
+    return dw.transpose(0, 1, 3, 2), delta.sum(axis=0)
+""", ("dw", "kernel is transposed")),
+    Wrong(*_DW, _DW_HEAD + """
+    delta = dout.transpose(0, 2, 3, 1).reshape(-1, F)
+    dw = (cols.T @ delta).T.reshape(F, HH, WW, x.shape[1]).transpose(0, 3, 1, 2)
+    return dw, delta.sum(axis=0)
+""", ("dw", "(p, q, c)")),
+    Wrong(*_DW, _DW_HEAD + """
+    delta = dout.transpose(0, 2, 3, 1).reshape(-1, F)
+    return (cols.T @ delta).T.reshape(F, x.shape[1], HH, WW) / len(cols), delta.mean(axis=0)
+""", ("dw", "divided by N·Ho·Wo")),
+    Wrong(*_DW, """
+def conv_dw_im2col(x, dout, HH, WW, stride, pad):
+    F = dout.shape[1]
+    cols = im2col(x, HH, WW)
+    delta = dout.transpose(0, 2, 3, 1).reshape(-1, F)
+    return (cols.T @ delta).T.reshape(F, x.shape[1], HH, WW), delta.sum(axis=0)
+""", ("dw", "without stride and pad")),
     Wrong(*_DW, """
 def conv_dw_im2col(x, dout, HH, WW, stride, pad):
     w = np.zeros((dout.shape[1], x.shape[1], HH, WW))
@@ -164,6 +205,33 @@ def conv_dw_im2col(x, dout, HH, WW, stride, pad):
                 dxp[n, :, i * stride:i * stride + HH, j * stride:j * stride + WW] += patch
     return dxp[:, :, pad:pad + H, pad:pad + W]
 """, ("column by column",)),
+    Wrong(*_COL, _COL_HEAD + """
+                patch = cols[i * Wo + j].reshape(C, HH, WW)
+                dxp[n, :, i * stride:i * stride + HH, j * stride:j * stride + WW] += patch
+    return dxp[:, :, pad:pad + H, pad:pad + W]
+""", ("first image's rows",)),
+    Wrong(*_COL, _COL_HEAD + """
+                patch = cols[(i * Wo + j) * N + n].reshape(C, HH, WW)
+                dxp[n, :, i * stride:i * stride + HH, j * stride:j * stride + WW] += patch
+    return dxp[:, :, pad:pad + H, pad:pad + W]
+""", ("image index last",)),
+    Wrong(*_COL, """
+def my_col2im(cols, x_shape, HH, WW, stride, pad):
+    N, C, H, W = x_shape
+    Ho, Wo = (H + 2 * pad - HH) // stride, (W + 2 * pad - WW) // stride
+    dxp = np.zeros((N, C, H + 2 * pad, W + 2 * pad))
+    for n in range(N):
+        for i in range(Ho):
+            for j in range(Wo):
+                patch = cols[n * Ho * Wo + i * Wo + j].reshape(C, HH, WW)
+                dxp[n, :, i * stride:i * stride + HH, j * stride:j * stride + WW] += patch
+    return dxp[:, :, pad:pad + H, pad:pad + W]
+""", ("output size is one short", "+ 1")),
+    Wrong(*_COL, _COL_HEAD + """
+                patch = cols[n * Ho * Wo + i * Wo + j].reshape(C, HH, WW)
+                dxp[n, :, i * stride:i * stride + HH, j * stride:j * stride + WW] += patch
+    return dxp[:, :, :H, :W]
+""", ("cropped from one side only",)),
     Wrong(*_COL, """
 def my_col2im(cols, x_shape, HH, WW, stride, pad):
     return col2im(cols, x_shape, HH, WW, stride, pad)
