@@ -23,6 +23,7 @@ import socket
 import subprocess
 import sys
 import time
+import urllib.error
 import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
@@ -204,11 +205,27 @@ class LabServer:
         return states == ["idle"]
 
     def shutdown_kernels(self) -> None:
-        """Close every session and shut its kernel down (frees memory between notebooks)."""
-        for session in self.api("GET", "/api/sessions"):
-            self.api("DELETE", f"/api/sessions/{session['id']}", timeout=30)
-        for kernel in self.api("GET", "/api/kernels"):
-            self.api("DELETE", f"/api/kernels/{kernel['id']}", timeout=30)
+        """Close every session and shut its kernel down (frees memory between notebooks).
+        A notebook opened without waiting for its kernel may still be starting one: the
+        server can then answer 500 for a moment (seen once in CI), or 404 for a kernel
+        gone meanwhile; both are waited out or skipped, up to 5 tries."""
+        for kind in ("sessions", "kernels"):
+            for item in self._settled("GET", f"/api/{kind}") or []:
+                try:
+                    self._settled("DELETE", f"/api/{kind}/{item['id']}", timeout=30)
+                except urllib.error.HTTPError as error:
+                    if error.code != 404:  # 404: already gone with its session
+                        raise
+
+    def _settled(self, method: str, path: str, timeout: float = 10):
+        """api(), tried again after a server error (5xx) up to 5 times, a second apart."""
+        for attempt in range(5):
+            try:
+                return self.api(method, path, timeout=timeout)
+            except urllib.error.HTTPError as error:
+                if error.code < 500 or attempt == 4:
+                    raise
+                time.sleep(1.0)
 
     def stop(self) -> None:
         """Stop the server and every process it started. Kernels run in process groups of
