@@ -132,10 +132,7 @@ def _framed(shell, fig, frames: list, k: int) -> tuple[dict, dict] | None:
     if k >= len(frames) or frames[k][0] != size:  # a first frame: room at the sides
         frames[k:k + 1] = [(size, Bbox.from_extents(tight.x0 - FRAME_SLACK, tight.y0,
                                                     tight.x1 + FRAME_SLACK, tight.y1))]
-    frame = frames[k][1]
-    if not frame.containsx(tight.x0) or not frame.containsx(tight.x1) or \
-            not frame.containsy(tight.y0) or not frame.containsy(tight.y1):
-        frame = Bbox.union([frame, tight])  # larger than the frame: all of it, not cut
+    frame = Bbox.union([frames[k][1], tight])  # the frame, unless this figure is larger
     result = partial(formatter.func, *formatter.args,
                      **{**formatter.keywords, "bbox_inches": frame})(fig)
     if result is None:
