@@ -31,6 +31,7 @@ that Python instead of creating .venv.
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -127,6 +128,45 @@ def write_quiet_lab_settings(prefix: Path) -> Path:
     return path
 
 
+# The saved outputs, and the exact numbers the tests hold them to, come from x86-64's AVX2
+# code: numpy's X86_V3 loops and OpenBLAS's Haswell kernels. On a CPU with AVX-512 both
+# choose other kernels whose last bits differ (a gradient check prints 2.2e-11 for
+# 2.1e-11, and a training run, chaotic, ends elsewhere). So `test`, `execute` and `lab`
+# pin the AVX2 code on any x86-64 CPU that has it: the same digits on every such machine.
+# (A variable already set is kept; other CPUs, e.g. ARM, get no pins and their own digits.)
+CPU_PROBE = ("import json, platform\n"
+             "from numpy._core import _multiarray_umath as m\n"
+             "print(json.dumps({'machine': platform.machine(), 'found': m.__cpu_features__, "
+             "'dispatch': m.__cpu_dispatch__}))")
+
+
+def cpu_pins(machine: str, found: dict[str, bool], dispatch: list[str]) -> dict[str, str]:
+    """The environment variables that make numpy and OpenBLAS use their AVX2 code on this
+    CPU (numpy's feature names, as numpy._core._multiarray_umath reports them)."""
+    if machine.lower() not in ("x86_64", "amd64") or not (found.get("AVX2") and found.get("FMA3")):
+        return {}
+    above = [name for name in dispatch
+             if found.get(name) and (name == "X86_V4" or name.startswith("AVX512"))]
+    pins = {"OPENBLAS_CORETYPE": "Haswell"}
+    if above:
+        pins["NPY_DISABLE_CPU_FEATURES"] = ",".join(above)
+    return pins
+
+
+def pin_cpu(python: Path) -> dict[str, str]:
+    """Put cpu_pins for this CPU into os.environ (for every process started after it:
+    pytest, kernels, JupyterLab), unless already set; returns what it set."""
+    out = subprocess.run([str(python), "-c", CPU_PROBE], capture_output=True, text=True)
+    if out.returncode != 0:  # no numpy yet, or a numpy without these names: nothing to pin
+        return {}
+    info = json.loads(out.stdout)
+    pins = {name: value for name, value in
+            cpu_pins(info["machine"], info["found"], info["dispatch"]).items()
+            if name not in os.environ}
+    os.environ.update(pins)
+    return pins
+
+
 def running_as_root() -> bool:
     """True for the root user (never on Windows)."""
     return hasattr(os, "geteuid") and os.geteuid() == 0
@@ -135,6 +175,7 @@ def running_as_root() -> bool:
 def lab(extra: list[str]) -> None:
     python = venv_python()
     install(python, "requirements.txt")
+    pin_cpu(python)
     run(*lab_command(python, extra, running_as_root()))
 
 
@@ -166,6 +207,7 @@ def test(extra: list[str]) -> None:
     python = venv_python()
     install(python, "requirements-dev.txt")
     os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")  # fastest for our small matrices
+    pin_cpu(python)
     shared = ROOT.parent / "shared" / "data" / "mnist"
     if "BACKPROP_DATA_DIR" not in os.environ and shared.is_dir():
         os.environ["BACKPROP_DATA_DIR"] = str(shared)  # the project's offline copy, if beside it
@@ -185,6 +227,7 @@ def worker_args(cpus: int | None = None) -> list[str]:
 def execute(paths: list[str]) -> None:
     python = venv_python()
     notebooks = paths or sorted(str(p) for p in (ROOT / "notebooks").glob("[0-9]*.ipynb"))
+    pin_cpu(python)
     run(python, str(ROOT / "tools" / "execute_notebooks.py"), *notebooks)
 
 

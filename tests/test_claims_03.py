@@ -163,7 +163,8 @@ def test_central_float64_beats_one_sided_and_float32_is_never_good_enough():
                      for h in steps]
         float32 = [relative_error(analytic, flat_numerical_gradient(net32, X, y, h))
                    for h in steps]
-        assert min(central) < 1e-9 and steps[int(np.argmin(central))] in (1e-4, 1e-5, 1e-6)
+        # the best step's exponent (steps[k] is 10^-(k+1), to the last bit only on some CPUs)
+        assert min(central) < 1e-9 and int(np.argmin(central)) + 1 in (4, 5, 6), seed
         assert min(one_sided) > 100 * min(central), seed
         assert min(float32) > 1e-7, seed
         assert all(e > 0.1 for e, h in zip(float32, steps) if h <= 1e-8), (seed, float32)

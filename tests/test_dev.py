@@ -4,6 +4,10 @@ from __future__ import annotations
 
 import importlib.util
 import json
+import os
+import platform
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -92,3 +96,51 @@ def test_test_runs_one_worker_a_core_up_to_four_and_keeps_notebooks_whole():
     assert dev.worker_args(1) == []
     assert dev.worker_args(2) == ["-n", "2", "--dist", "loadfile", "--no-loadscope-reorder"]
     assert dev.worker_args(64)[:2] == ["-n", str(dev.MAX_WORKERS)]
+
+
+AVX512 = {"AVX2": True, "FMA3": True, "X86_V3": True, "X86_V4": True, "AVX512_ICL": True,
+          "AVX512_SPR": False}
+DISPATCH = ["X86_V3", "X86_V4", "AVX512_ICL", "AVX512_SPR"]
+
+
+def test_cpu_pins_choose_the_avx2_code_on_an_avx512_cpu():
+    assert dev.cpu_pins("x86_64", AVX512, DISPATCH) == {
+        "OPENBLAS_CORETYPE": "Haswell", "NPY_DISABLE_CPU_FEATURES": "X86_V4,AVX512_ICL"}
+    avx2 = {**AVX512, "X86_V4": False, "AVX512_ICL": False}
+    assert dev.cpu_pins("AMD64", avx2, DISPATCH) == {"OPENBLAS_CORETYPE": "Haswell"}
+    assert dev.cpu_pins("arm64", {"NEON": True, "ASIMD": True}, ["ASIMDHP"]) == {}
+    assert dev.cpu_pins("x86_64", {**avx2, "AVX2": False}, DISPATCH) == {}
+
+
+def test_pin_cpu_pins_this_machine_as_numpy_sees_it_and_keeps_what_is_set(monkeypatch):
+    from numpy._core import _multiarray_umath as m
+
+    for name in ("OPENBLAS_CORETYPE", "NPY_DISABLE_CPU_FEATURES"):
+        monkeypatch.delenv(name, raising=False)
+    expected = dev.cpu_pins(platform.machine(), m.__cpu_features__, m.__cpu_dispatch__)
+    assert dev.pin_cpu(Path(sys.executable)) == expected
+    assert {name: os.environ[name] for name in expected} == expected
+    monkeypatch.setenv("OPENBLAS_CORETYPE", "Zen")
+    assert "OPENBLAS_CORETYPE" not in dev.pin_cpu(Path(sys.executable))
+    assert os.environ["OPENBLAS_CORETYPE"] == "Zen"
+
+
+@pytest.mark.skipif(platform.machine().lower() not in ("x86_64", "amd64"), reason="x86-64 only")
+def test_the_pins_turn_numpys_avx512_code_off_in_a_new_process():
+    # numpy's dispatch targets above AVX2 (X86_V3), as a process started with the pins sees them
+    pins = dev.cpu_pins(platform.machine(), *cpu_info())
+    if not pins:
+        pytest.skip("this CPU has no AVX2: nothing is pinned")
+    code = ("from numpy._core import _multiarray_umath as m; "
+            "print(sorted(k for k in m.__cpu_dispatch__ if m.__cpu_features__.get(k) "
+            "and (k == 'X86_V4' or k.startswith('AVX512'))))")
+    env = {k: v for k, v in os.environ.items() if k not in pins}
+    out = subprocess.run([sys.executable, "-c", code], env={**env, **pins},
+                         capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]" and not out.stderr
+
+
+def cpu_info():
+    from numpy._core import _multiarray_umath as m
+
+    return m.__cpu_features__, m.__cpu_dispatch__

@@ -37,6 +37,7 @@ BIN = Path(sys.executable).parent
 STUDENTS = ("ada", "grace", "alan")
 REPO_DIR = "backprop-notebooks"  # the folder nbgitpuller clones into, in each home
 NOTEBOOK = "notebooks/01_single_neuron.ipynb"
+CPU_PINS = ("OPENBLAS_CORETYPE", "NPY_DISABLE_CPU_FEATURES")  # set by dev.py test
 MNIST_NOTEBOOK = "notebooks/05_mnist.ipynb"
 
 
@@ -106,7 +107,9 @@ def hub(tmp_path):
         homes=str(homes), singleuser=str(BIN / "jupyterhub-singleuser"),
         args=["--allow-root"] if as_root else [], tmp=tmp_path,
         environment={"BACKPROP_DATA_DIR": os.environ["BACKPROP_DATA_DIR"],
-                     "OPENBLAS_NUM_THREADS": "1"}), encoding="utf-8")
+                     "OPENBLAS_NUM_THREADS": "1", **{  # dev.py's pins of the AVX2 code
+                         name: os.environ[name] for name in CPU_PINS if name in os.environ}}),
+        encoding="utf-8")
     env = dict(os.environ, PATH=f"{BIN}{os.pathsep}{os.environ.get('PATH', '')}")
     log = open(tmp_path / "hub.log", "w")  # noqa: SIM115 (closed below)
     process = subprocess.Popen([str(BIN / "jupyterhub"), "-f", "jupyterhub_config.py"],

@@ -98,39 +98,54 @@ def test_nbgrader_grades_solutions_wrong_answers_and_untouched_work(path, tmp_pa
     release = (course / "release" / name / path.name).read_text(encoding="utf-8")
     assert "BEGIN SOLUTION" not in release and "_solution(" not in release
 
+    # the first wrong-answer row of each exercise: a realistic mistake with the words its
+    # ❌ must say (tests/wrong_answers/)
     wrong = {}
     for row in all_rows():
         if row.notebook == name and row.exercise not in wrong:
-            wrong[row.exercise] = row.source
+            wrong[row.exercise] = row
     assert sorted(wrong) == sorted(exercises), "each exercise needs a wrong-answer row"
-    wrong_in = {"solved": set(), "untouched": set(exercises)}
-    for parity in (0, 1):
-        if exercises[parity::2]:
-            wrong_in[f"wrong{parity + 1}"] = set(exercises[parity::2])
-    submit(course, name, "untouched", {})
-    for student, wrongs in wrong_in.items():
-        if student != "untouched":
-            submit(course, name, student, {ex: wrong_answer(solved[ex], ex, wrong[ex])
-                                           if ex in wrongs else solved[ex] for ex in solved})
-    for student in wrong_in:
+    submitted = {"solved": dict(solved), "untouched": {},
+                 "wrong": {ex: wrong_answer(solved[ex], ex, wrong[ex].source) for ex in solved}}
+    for student, answers in submitted.items():
+        submit(course, name, student, answers)
         assert succeeded(api.autograde(name, student, force=True))
 
     from nbgrader.api import Gradebook
     from nbgrader.plugins import CsvExportPlugin
 
     points = nbgrader_course.POINTS
-    full = points * len(exercises)
+    earned = {"solved": points, "untouched": 0, "wrong": 0}
     with Gradebook(f"sqlite:///{course / 'gradebook.db'}") as gradebook:
         CsvExportPlugin(to=str(course / "grades.csv")).export(gradebook)
-        for student, wrongs in wrong_in.items():
+        for student, score in earned.items():
             for exercise in exercises:
-                score = gradebook.find_grade(f"{exercise}_check", name, name, student).score
-                assert score == (0 if exercise in wrongs else points), (student, exercise)
+                graded = gradebook.find_grade(f"{exercise}_check", name, name, student)
+                assert graded.score == score, (student, exercise, graded.score)
     with open(course / "grades.csv", encoding="utf-8") as file:
         scores = {row["student_id"]: (float(row["score"]), float(row["max_score"]))
                   for row in csv.DictReader(file)}
-    assert scores == {student: (full - points * len(wrongs), full)
-                      for student, wrongs in wrong_in.items()}
+    full = points * len(exercises)
+    assert scores == {student: (score * len(exercises), full)
+                      for student, score in earned.items()}
+    # every exercise wrong at once: each check still judged its own exercise (its ❌ names
+    # that exercise's mistake), not a wrong answer met earlier in the notebook
+    checks = check_outputs(course / "autograded" / "wrong" / name / path.name)
+    for exercise in exercises:
+        text = " ".join(checks[f"{exercise}_check"].split())
+        missing = [w for w in wrong[exercise].words if " ".join(w.split()) not in text]
+        assert "❌" in text and not missing, (exercise, missing, text[:500])
+    untouched = check_outputs(course / "autograded" / "untouched" / name / path.name)
+    assert not any("✅" in text for text in untouched.values()), untouched
+
+
+def check_outputs(path: Path) -> dict[str, str]:
+    """grade_id -> the printed text of each graded check cell of an autograded notebook."""
+    nb = nbformat.read(path, as_version=4)
+    return {cell.metadata.nbgrader["grade_id"]: "".join(
+                out.get("text", "") for out in cell.get("outputs", []))
+            for cell in nb.cells
+            if cell.metadata.get("nbgrader", {}).get("grade", False)}
 
 
 def test_cell_timeout_is_cis_nbval_cell_timeout():

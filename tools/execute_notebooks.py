@@ -20,6 +20,9 @@ from pathlib import Path
 import nbformat
 from nbclient import NotebookClient
 
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from dev import pin_cpu  # noqa: E402  (the AVX2 code on x86-64: the saved digits)
+
 MACHINE_PATH = re.compile(r"(/root/|/tmp/|/home/[a-z]|/Users/[A-Za-z]|/work/)")
 WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
 # (lines of at most 80 characters, like every printed line: CONTRIBUTING.md)
@@ -99,6 +102,7 @@ def main(paths: list[str]) -> None:
         sys.exit(f"no such notebook: {', '.join(missing)} (give paths such as "
                  f"notebooks/01_single_neuron.ipynb)")
     os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
+    pin_cpu(Path(sys.executable))  # for the kernels it starts
     for p in paths:
         seconds = execute(Path(p))
         print(f"{p}: executed and saved in {seconds:.1f} s", flush=True)
