@@ -125,8 +125,11 @@ def machine() -> str:
             if line.startswith("model name"):
                 model = line.split(":", 1)[1].strip()
                 break
+    pins = ", ".join(f"{name}={os.environ[name]}" for name in
+                     ("OPENBLAS_CORETYPE", "NPY_DISABLE_CPU_FEATURES") if name in os.environ)
     return (f"{os.cpu_count()} cores ({model or platform.processor() or 'unknown CPU'}), "
-            f"{platform.system()} {platform.release()}, Python {platform.python_version()}")
+            f"{platform.system()} {platform.release()}, Python {platform.python_version()}"
+            + (f"; {pins}" if pins else ""))
 
 
 def notebooks_to_run(names: list[str]) -> list[Path]:
@@ -424,6 +427,8 @@ def main(argv: list[str] | None = None) -> None:
                         help="also print the results as Markdown tables")
     args = parser.parse_args(argv)
     os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
+    from dev import pin_cpu
+    pin_cpu(Path(sys.executable))  # the kernels run as `dev.py lab` runs them (AVX2 code)
     if args.quick:
         args.moves, args.pause, args.settle = 2, 0.5, 0.5
     notebooks = notebooks_to_run(args.notebooks)

@@ -8,7 +8,8 @@ quotes; with --readme it also writes them into that table (its "time to run" col
 Each notebook runs in a temporary copy of notebooks/, so nothing else in the project is
 saved or written. The time is the wall-clock time of the whole run, kernel start
 included. Like CI, it uses one BLAS thread (OPENBLAS_NUM_THREADS=1) unless you set
-another, and the MNIST copy in ../shared/data/mnist if BACKPROP_DATA_DIR is not set.
+another, numpy's and BLAS's AVX2 code on x86-64 as `dev.py lab` does (dev.pin_cpu), and
+the MNIST copy in ../shared/data/mnist if BACKPROP_DATA_DIR is not set.
 """
 
 from __future__ import annotations
@@ -90,6 +91,9 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
 
     os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
+    sys.path.insert(0, str(ROOT))
+    from dev import pin_cpu
+    pin_cpu(Path(sys.executable))  # as `dev.py lab` runs the kernels
     shared = ROOT.parent / "shared" / "data" / "mnist"
     if "BACKPROP_DATA_DIR" not in os.environ and shared.is_dir():
         os.environ["BACKPROP_DATA_DIR"] = str(shared)

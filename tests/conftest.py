@@ -1,14 +1,25 @@
-"""Shared test set-up: a non-interactive matplotlib backend, the local MNIST files, and
-one run of every student copy that test_student.py and test_exercises.py share (kept on
-one pytest-xdist worker)."""
+"""Shared test set-up: numpy's and OpenBLAS's AVX2 code pinned (the saved digits), a
+non-interactive matplotlib backend, the local MNIST files, and one run of every student
+copy that test_student.py and test_exercises.py share (kept on one pytest-xdist worker)."""
 
 from __future__ import annotations
 
+import importlib.util
 import os
+import sys
 from pathlib import Path
 
-import matplotlib
-import pytest
+# Before numpy loads (matplotlib loads it), here and in every process started later
+# (pytest-xdist's workers, kernels): dev.py's pins of the AVX2 code on x86-64, so that a
+# bare `pytest` on an AVX-512 machine gets the digits `dev.py test` gets (CONTRIBUTING.md).
+_spec = importlib.util.spec_from_file_location(
+    "_dev", Path(__file__).resolve().parents[1] / "dev.py")
+_dev = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(_dev)
+_dev.pin_cpu(Path(sys.executable))
+
+import matplotlib  # noqa: E402
+import pytest  # noqa: E402
 
 # Before anything imports pyplot (backprop_lib.plots does): draw off-screen, never open windows.
 matplotlib.use("Agg")

@@ -1,21 +1,19 @@
-"""nbgrader grades the series' exercises as their self-checks judge them.
+"""nbgrader grades the series' exercises as their self-checks judge them, in every notebook.
 
 tools/nbgrader_course.py writes a course; nbgrader's own code then runs on it, with the
 course's nbgrader_config.py: generate_assignment (the student version), autograde on
-submissions made from that version, and the CSV export of the grades. The submissions:
-every exercise solved (full marks); untouched (no exercise points); and two in which
-every other exercise has a realistic wrong answer (tests/wrong_answers/) and the others
-are solved, so that each exercise is wrong in exactly one of them: each loses exactly
-the points of its wrong exercises, checked in the exported total and per graded cell.
-nbgrader's API runs in this process (its import alone costs seconds a command).
+three submissions made from that version, and the CSV export of the grades:
+  - solved: every exercise solved, full marks;
+  - wrong: every exercise with a realistic wrong answer (its first row in
+    tests/wrong_answers/): each exercise loses exactly its points, and its check's ❌
+    names that row's mistake, so each check judged its own exercise, not a wrong
+    answer met earlier in the notebook;
+  - untouched: the student version as handed out, no exercise points (no ✅ anywhere).
+Checked per graded cell in the gradebook and as totals in the exported CSV. nbgrader's
+API runs in this process (its import alone costs seconds a command).
 
-Each submission is one run of its notebook from a fresh kernel, so a notebook costs about
-four times its run time (the README's "time to run") plus nbgrader's own work. Only
-notebook 01, the cheapest, runs in CI: 125 s at load average 10-11 on the shared 2-core
-machine. BACKPROP_NBGRADER_ALL=1 runs every notebook; all passed on 2026-12-07, at load
-9-16 with up to three of these runs at once: 02 262 s, 03 190 s, 04 374 s, 05 2145 s,
-06 211 s, 07 282 s, 08 916 and 1356 s, 09 948 and 1320 s (two runs of each; a quiet
-machine: a few times less).
+Each submission is one run of its notebook from a fresh kernel: a notebook costs three
+times its run time (the README's "time to run") plus a few seconds of nbgrader's own.
 """
 
 from __future__ import annotations
@@ -34,7 +32,6 @@ sys.path.insert(0, str(ROOT / "tools"))
 import nbgrader_course  # noqa: E402
 
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("[0-9]*.ipynb"))
-IN_CI = ("01",)
 
 
 def nbgrader_api(course: Path):
@@ -71,17 +68,11 @@ def wrong_answer(solved: str, exercise: str, wrong: str) -> str:
     return solved[:solved.index(f"def {exercise}(")] + wrong.strip() + "\n"
 
 
-PARAMS = [pytest.param(path, id=path.stem, marks=[] if path.name[:2] in IN_CI else [
-    pytest.mark.skipif(os.environ.get("BACKPROP_NBGRADER_ALL") != "1",
-                       reason="minutes: BACKPROP_NBGRADER_ALL=1 runs it")])
-    for path in NOTEBOOKS]
-
-
 @pytest.mark.slow
 # nbgrader 0.9's autograde makes SQLAlchemy warn (SAWarning, a RuntimeWarning, which
 # pyproject.toml turns into errors) when it adds a submission; its own CLI shows the same
 @pytest.mark.filterwarnings("ignore::sqlalchemy.exc.SAWarning")
-@pytest.mark.parametrize("path", PARAMS)
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=[p.stem for p in NOTEBOOKS])
 def test_nbgrader_grades_solutions_wrong_answers_and_untouched_work(path, tmp_path,
                                                                   monkeypatch):
     # nbgrader runs `alembic` (its database's version) from PATH: this environment's
