@@ -1,25 +1,15 @@
-"""Shared test set-up: numpy's and OpenBLAS's AVX2 code pinned (the saved digits), a
-non-interactive matplotlib backend, the local MNIST files, and one run of every student
-copy that test_student.py and test_exercises.py share (kept on one pytest-xdist worker)."""
+"""Shared test set-up: a non-interactive matplotlib backend, the local MNIST files, and
+one run of every student copy that test_student.py and test_exercises.py share (kept on
+one pytest-xdist worker). (numpy's and OpenBLAS's AVX2 code is pinned by the project's
+root conftest.py, before this file loads numpy.)"""
 
 from __future__ import annotations
 
-import importlib.util
 import os
-import sys
 from pathlib import Path
 
-# Before numpy loads (matplotlib loads it), here and in every process started later
-# (pytest-xdist's workers, kernels): dev.py's pins of the AVX2 code on x86-64, so that a
-# bare `pytest` on an AVX-512 machine gets the digits `dev.py test` gets (CONTRIBUTING.md).
-_spec = importlib.util.spec_from_file_location(
-    "_dev", Path(__file__).resolve().parents[1] / "dev.py")
-_dev = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(_dev)
-_dev.pin_cpu(Path(sys.executable))
-
-import matplotlib  # noqa: E402
-import pytest  # noqa: E402
+import matplotlib
+import pytest
 
 # Before anything imports pyplot (backprop_lib.plots does): draw off-screen, never open windows.
 matplotlib.use("Agg")
@@ -74,11 +64,13 @@ def pytest_xdist_make_scheduler(config, log):
     return LoadFileSharing(config, log)
 
 
-# The slowest test files first (measured: the browser test runs every notebook; the two
+# The slowest test files first (measured: nbgrader runs every notebook three times, the
+# browser test once; the two
 # files of SAME_WORKER run every student copy; the MNIST notebooks and claims): a worker
 # that takes them early leaves the many short files to fill the other's time. (dev.py
 # passes --no-loadscope-reorder, so that xdist hands the files out in this order.)
-SLOW_FIRST = ("tests/test_browser.py", "tests/test_exercises.py", "tests/test_student.py",
+SLOW_FIRST = ("tests/test_nbgrader.py", "tests/test_browser.py", "tests/test_exercises.py",
+              "tests/test_student.py",
               "tests/test_claims_05.py", "tests/test_claims_09.py", "tests/test_claims_08.py",
               "notebooks/05_mnist.ipynb", "notebooks/09_convolutions.ipynb",
               "notebooks/08_training_deep_networks.ipynb", "tests/test_book.py",

@@ -120,6 +120,14 @@ def test_pin_cpu_sets_the_pins_of_this_machine_and_keeps_what_is_set(monkeypatch
     assert {name: os.environ[name] for name in pins} == pins
     x86_avx2 = platform.machine().lower() in ("x86_64", "amd64") and found["AVX2"]
     assert pins.get("OPENBLAS_CORETYPE") == ("Haswell" if x86_avx2 else None)
+    # the targets turned off are the ones above AVX2 an unpinned numpy would use here
+    code = ("from numpy._core import _multiarray_umath as m; print(','.join(k for k in "
+            "m.__cpu_dispatch__ if m.__cpu_features__.get(k) and k != 'X86_V3'))")
+    unpinned = {k: v for k, v in os.environ.items() if k not in pins}
+    above = subprocess.run([sys.executable, "-c", code], env=unpinned, capture_output=True,
+                           text=True, check=True).stdout.strip()
+    if x86_avx2:
+        assert pins.get("NPY_DISABLE_CPU_FEATURES", "") == above
     monkeypatch.setenv("OPENBLAS_CORETYPE", "Zen")
     assert "OPENBLAS_CORETYPE" not in dev.pin_cpu(Path(sys.executable))
     assert os.environ["OPENBLAS_CORETYPE"] == "Zen"
@@ -144,3 +152,17 @@ def cpu_info():
     from numpy._core import _multiarray_umath as m
 
     return m.__cpu_features__, m.__cpu_dispatch__
+
+
+def test_pin_cpu_leaves_numpy_alone_when_its_features_are_chosen_already(monkeypatch):
+    # numpy refuses NPY_ENABLE_CPU_FEATURES and NPY_DISABLE_CPU_FEATURES together
+    for name in ("OPENBLAS_CORETYPE", "NPY_DISABLE_CPU_FEATURES"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("NPY_ENABLE_CPU_FEATURES", "")
+    assert "NPY_DISABLE_CPU_FEATURES" not in dev.pin_cpu(Path(sys.executable))
+    assert "NPY_DISABLE_CPU_FEATURES" not in os.environ
+
+
+def test_pin_cpu_says_so_when_it_cannot_ask_numpy(tmp_path, capsys):
+    assert dev.pin_cpu(tmp_path / "no-python") == {}
+    assert "could not ask numpy" in capsys.readouterr().err

@@ -1,0 +1,18 @@
+"""pytest's first set-up, for tests/ and notebooks/ alike: numpy's and OpenBLAS's AVX2 code.
+
+Before anything loads numpy, here and in every process started later (pytest-xdist's
+workers, nbval's and the tests' kernels): dev.py's pins of the AVX2 code on an x86-64 CPU
+(dev.pin_cpu), so that a bare `pytest`, or `pytest --nbval notebooks/NN.ipynb`, on an
+AVX-512 machine gets the digits the saved notebooks hold (CONTRIBUTING.md, "Notebooks").
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import sys
+from pathlib import Path
+
+_spec = importlib.util.spec_from_file_location("_dev", Path(__file__).resolve().parent / "dev.py")
+_dev = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(_dev)
+_dev.pin_cpu(Path(sys.executable))
