@@ -8,11 +8,9 @@ AVX-512 machine gets the digits the saved notebooks hold (CONTRIBUTING.md, "Note
 
 from __future__ import annotations
 
-import importlib.util
 import sys
 from pathlib import Path
 
-_spec = importlib.util.spec_from_file_location("_dev", Path(__file__).resolve().parent / "dev.py")
-_dev = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(_dev)
-_dev.pin_cpu(Path(sys.executable))
+from dev import pin_cpu  # (pytest puts this folder, the project's root, on sys.path)
+
+pin_cpu(Path(sys.executable))

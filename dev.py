@@ -134,6 +134,7 @@ def write_quiet_lab_settings(prefix: Path) -> Path:
 # 2.1e-11, and a training run, chaotic, ends elsewhere). So `test`, `execute` and `lab`
 # pin the AVX2 code on any x86-64 CPU that has it: the same digits on every such machine.
 # (A variable already set is kept; other CPUs, e.g. ARM, get no pins and their own digits.)
+PIN_NAMES = ("OPENBLAS_CORETYPE", "NPY_DISABLE_CPU_FEATURES")  # what cpu_pins may set
 CPU_PROBE = ("import json, platform\n"
              "from numpy._core import _multiarray_umath as m\n"
              "print(json.dumps({'machine': platform.machine(), 'found': m.__cpu_features__, "
@@ -235,9 +236,10 @@ def execute(paths: list[str]) -> None:
     python = venv_python()
     notebooks = paths or sorted(str(p) for p in (ROOT / "notebooks").glob("[0-9]*.ipynb"))
     if not pin_cpu(python) and "OPENBLAS_CORETYPE" not in os.environ:
-        print("dev.py execute: this CPU cannot run the AVX2 code the saved outputs come from "
-              "(not x86-64 with AVX2): the notebooks will be saved with this machine's last "
-              "digits, which nbval on CI's machines then reports as changed", file=sys.stderr)
+        print("dev.py execute: numpy and BLAS are not pinned to the AVX2 code the saved "
+              "outputs come from (not x86-64 with AVX2, or the CPU could not be asked): the "
+              "notebooks will be saved with this machine's last digits, which nbval on CI's "
+              "machines then reports as changed", file=sys.stderr)
     run(python, str(ROOT / "tools" / "execute_notebooks.py"), *notebooks)
 
 

@@ -125,8 +125,8 @@ def machine() -> str:
             if line.startswith("model name"):
                 model = line.split(":", 1)[1].strip()
                 break
-    pins = ", ".join(f"{name}={os.environ[name]}" for name in
-                     ("OPENBLAS_CORETYPE", "NPY_DISABLE_CPU_FEATURES") if name in os.environ)
+    from dev import PIN_NAMES
+    pins = ", ".join(f"{name}={os.environ[name]}" for name in PIN_NAMES if name in os.environ)
     return (f"{os.cpu_count()} cores ({model or platform.processor() or 'unknown CPU'}), "
             f"{platform.system()} {platform.release()}, Python {platform.python_version()}"
             + (f"; {pins}" if pins else ""))

@@ -114,7 +114,7 @@ def test_cpu_pins_choose_the_avx2_code_on_an_avx512_cpu():
 
 def test_pin_cpu_sets_the_pins_of_this_machine_and_keeps_what_is_set(monkeypatch):
     found, _ = cpu_info()  # (this process may be pinned already: AVX2 and FMA3 stay found)
-    for name in ("OPENBLAS_CORETYPE", "NPY_DISABLE_CPU_FEATURES"):
+    for name in dev.PIN_NAMES:
         monkeypatch.delenv(name, raising=False)
     pins = dev.pin_cpu(Path(sys.executable))
     assert {name: os.environ[name] for name in pins} == pins
@@ -156,11 +156,14 @@ def cpu_info():
 
 def test_pin_cpu_leaves_numpy_alone_when_its_features_are_chosen_already(monkeypatch):
     # numpy refuses NPY_ENABLE_CPU_FEATURES and NPY_DISABLE_CPU_FEATURES together
-    for name in ("OPENBLAS_CORETYPE", "NPY_DISABLE_CPU_FEATURES"):
+    for name in dev.PIN_NAMES:
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("NPY_ENABLE_CPU_FEATURES", "")
-    assert "NPY_DISABLE_CPU_FEATURES" not in dev.pin_cpu(Path(sys.executable))
-    assert "NPY_DISABLE_CPU_FEATURES" not in os.environ
+    pins = dev.pin_cpu(Path(sys.executable))
+    assert "NPY_DISABLE_CPU_FEATURES" not in pins and "NPY_DISABLE_CPU_FEATURES" not in os.environ
+    found, _ = cpu_info()  # the CPU was asked (not a probe that failed): BLAS is pinned
+    if platform.machine().lower() in ("x86_64", "amd64") and found["AVX2"]:
+        assert pins.get("OPENBLAS_CORETYPE") == "Haswell"
 
 
 def test_pin_cpu_says_so_when_it_cannot_ask_numpy(tmp_path, capsys):

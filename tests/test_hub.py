@@ -32,12 +32,13 @@ from urllib.parse import quote, urlencode
 import nbformat
 import pytest
 
+from dev import PIN_NAMES  # (the project root is on sys.path: its conftest.py)
+
 ROOT = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent
 STUDENTS = ("ada", "grace", "alan")
 REPO_DIR = "backprop-notebooks"  # the folder nbgitpuller clones into, in each home
 NOTEBOOK = "notebooks/01_single_neuron.ipynb"
-CPU_PINS = ("OPENBLAS_CORETYPE", "NPY_DISABLE_CPU_FEATURES")  # set by dev.py test
 MNIST_NOTEBOOK = "notebooks/05_mnist.ipynb"
 
 
@@ -108,7 +109,7 @@ def hub(tmp_path):
         args=["--allow-root"] if as_root else [], tmp=tmp_path,
         environment={"BACKPROP_DATA_DIR": os.environ["BACKPROP_DATA_DIR"],
                      "OPENBLAS_NUM_THREADS": "1", **{  # dev.py's pins of the AVX2 code
-                         name: os.environ[name] for name in CPU_PINS if name in os.environ}}),
+                         name: os.environ[name] for name in PIN_NAMES if name in os.environ}}),
         encoding="utf-8")
     env = dict(os.environ, PATH=f"{BIN}{os.pathsep}{os.environ.get('PATH', '')}")
     log = open(tmp_path / "hub.log", "w")  # noqa: SIM115 (closed below)
